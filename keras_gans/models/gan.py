@@ -1,0 +1,300 @@
+"""The `GAN` base model and `DCGAN`, the binary cross-entropy GAN.
+
+`GAN` holds the plumbing every variant shares: the two networks, the two
+optimizers, a seeded latent sampler, metric trackers and the helper that turns a
+loss into one optimizer step (loss scaling for mixed precision, the replica
+average under `tf.distribute`). It has no `train_step` of its own: each variant
+writes its algorithm out in full in its own class, the way its paper states it.
+"""
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+from keras_gans import losses
+
+DEFAULT_LEARNING_RATE = 2e-4
+DEFAULT_BETA_1 = 0.5
+
+
+def _default_adam():
+    # The DCGAN paper's Adam: lr 2e-4, beta_1 0.5 (the default 0.9 oscillates).
+    return keras.optimizers.Adam(DEFAULT_LEARNING_RATE, beta_1=DEFAULT_BETA_1)
+
+
+def _images_of(data):
+    """The images of a batch as `fit` hands it over: `x`, `(x,)`, `(x, y)` or `(x, y, w)`."""
+    if isinstance(data, (tuple, list)):
+        return data[0]
+    return data
+
+
+class GAN(keras.Model):
+    """Base class of the package's GANs: a generator, a discriminator and two optimizers.
+
+    Subclasses write `train_step` (and name their metrics); this class supplies
+    `compile`, `generate`, latent sampling, metrics, saving and loading.
+
+    Args:
+        generator: a Keras model mapping latents (B, latent_dim) to images in [-1, 1].
+        discriminator: a Keras model mapping images to logits (B, 1).
+        seed: seed of the model's latent sampler (`keras.random.SeedGenerator`),
+            so a seeded run draws the same latents every time.
+        **kwargs: passed to `keras.Model` (e.g. `name`).
+    """
+
+    # Metric names of this variant, in the order the progress bar shows them.
+    metric_names = ("d_loss", "g_loss", "real_score", "fake_score")
+
+    def __init__(self, generator, discriminator, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if len(generator.inputs) != 1 or len(generator.inputs[0].shape) != 2:
+            raise ValueError(
+                "Invalid value for argument `generator`. Expected a model with one input "
+                f"of shape (batch, latent_dim). Received inputs: {generator.inputs}"
+            )
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = int(generator.inputs[0].shape[-1])
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed, name="latent_seed_generator")
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.metric_names}
+        # Both networks are built already, so the GAN is too (Keras' callbacks,
+        # BackupAndRestore among them, refuse an unbuilt model).
+        self.built = True
+
+    # ----------------------------------------------------------------- compile
+
+    def compile(self, d_optimizer=None, g_optimizer=None, **kwargs):
+        """Set the two optimizers (and any `keras.Model.compile` option, e.g. `jit_compile`).
+
+        Under a `mixed_float16` policy both optimizers are wrapped in
+        `keras.optimizers.LossScaleOptimizer`. Both are built here, so their
+        variables exist before `fit` runs under a distribution strategy.
+
+        Args:
+            d_optimizer: optimizer of the discriminator (default Adam(2e-4, beta_1=0.5)).
+            g_optimizer: optimizer of the generator (default Adam(2e-4, beta_1=0.5)).
+            **kwargs: passed to `keras.Model.compile`; `optimizer` and `loss` are not
+                accepted (a GAN has two optimizers and its losses in `train_step`).
+        """
+        for name in ("optimizer", "loss"):
+            if name in kwargs:
+                raise ValueError(
+                    f"Invalid argument `{name}` for `{type(self).__name__}.compile()`. A GAN takes "
+                    "`d_optimizer=` and `g_optimizer=`; its losses are part of its `train_step`."
+                )
+        d_optimizer = d_optimizer or self.default_d_optimizer()
+        g_optimizer = g_optimizer or self.default_g_optimizer()
+        if keras.mixed_precision.global_policy().name == "mixed_float16":
+            d_optimizer = _loss_scaled(d_optimizer)
+            g_optimizer = _loss_scaled(g_optimizer)
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+        super().compile(**kwargs)
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
+
+    def default_d_optimizer(self):
+        return _default_adam()
+
+    def default_g_optimizer(self):
+        return _default_adam()
+
+    # --------------------------------------------------------- shared helpers
+
+    def draw_latents(self, batch_size):
+        """A batch of latent vectors z ~ N(0, I), from the model's own seeded sampler."""
+        return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+
+    def apply_gradients(self, tape, loss, optimizer, variables):
+        """One optimizer step on `variables` down the gradient of `loss`.
+
+        Two scale factors reach the gradient through `output_gradients` (the same
+        as differentiating `loss * factor`):
+        - 1 / replicas: under `tf.distribute` each replica sees part of the batch and
+          the optimizer sums the replicas' gradients, so each contributes its share
+          of the mean and the update does not depend on the replica count;
+        - the loss scale of a `LossScaleOptimizer` (mixed precision), which keeps
+          small float16 gradients from flushing to zero; `optimizer.apply` divides
+          it out again and skips the step if a gradient overflowed.
+        """
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        factor = optimizer.scale_loss(ops.convert_to_tensor(1.0 / replicas, loss.dtype))
+        gradients = tape.gradient(loss, variables, output_gradients=factor)
+        optimizer.apply(gradients, variables)
+
+    def update_metrics(self, **values):
+        """Update the named trackers and return every metric's current value."""
+        for name, value in values.items():
+            self.trackers[name].update_state(value)
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    @property
+    def metrics(self):
+        # Listing the trackers lets Keras reset them at the start of every epoch.
+        return list(self.trackers.values())
+
+    # -------------------------------------------------------------- inference
+
+    def call(self, inputs, training=False):
+        """Latents (B, latent_dim) give images; images (B, H, W, C) give logits.
+
+        `predict(latents)` therefore generates, and Keras can trace the model with
+        either kind of batch.
+        """
+        if len(inputs.shape) == 2:
+            return self.generator(inputs, training=training)
+        return self.discriminator(inputs, training=training)
+
+    def test_step(self, data):
+        """`evaluate()`: both losses and scores on real images, nothing updated."""
+        real_images = _images_of(data)
+        batch_size = ops.shape(real_images)[0]
+        fake_images = self.generator(self.draw_latents(batch_size), training=False)
+        real_logits = self.discriminator(real_images, training=False)
+        fake_logits = self.discriminator(fake_images, training=False)
+        return self.update_metrics(**self.evaluation_metrics(real_logits, fake_logits))
+
+    def evaluation_metrics(self, real_logits, fake_logits):
+        """Metric values of this variant for `test_step`: its own losses and scores."""
+        return {
+            "d_loss": losses.bce_discriminator_loss(real_logits, fake_logits),
+            "g_loss": losses.bce_generator_loss(fake_logits),
+            "real_score": ops.mean(ops.sigmoid(real_logits)),
+            "fake_score": ops.mean(ops.sigmoid(fake_logits)),
+        }
+
+    def predict_step(self, data):
+        return self(_images_of(data), training=False)
+
+    def generate(self, n_or_latents, seed=None, batch_size=256):
+        """Generate images in [-1, 1] as a float32 NumPy array (B, H, W, C).
+
+        Args:
+            n_or_latents: a number of images, or a latent batch (B, latent_dim).
+            seed: with a number of images, an int seed makes the latents (and so the
+                images) the same on every call; None draws from the model's sampler.
+            batch_size: images generated per forward pass.
+
+        Returns:
+            float32 array of images in [-1, 1].
+
+        Example:
+        >>> gan.generate(16, seed=0).shape  # doctest: +SKIP
+        (16, 64, 64, 3)
+        """
+        if isinstance(n_or_latents, (int, np.integer)) and not isinstance(n_or_latents, bool):
+            if n_or_latents < 1:
+                raise ValueError(
+                    "Invalid value for argument `n_or_latents`. Expected a positive number of "
+                    f"images or a latent batch. Received: n_or_latents={n_or_latents}"
+                )
+            shape = (int(n_or_latents), self.latent_dim)
+            latents = keras.random.normal(shape, seed=seed if seed is not None else self.seed_generator)
+        else:
+            latents = ops.convert_to_tensor(n_or_latents, "float32")
+            if len(latents.shape) != 2 or latents.shape[-1] != self.latent_dim:
+                raise ValueError(
+                    "Invalid value for argument `n_or_latents`. Expected an int or latents of "
+                    f"shape (batch, {self.latent_dim}). Received shape: {tuple(latents.shape)}"
+                )
+        batches = [
+            ops.convert_to_numpy(self.generator(latents[i:i + batch_size], training=False))
+            for i in range(0, latents.shape[0], batch_size)
+        ]
+        return np.concatenate(batches).astype("float32")
+
+    # ---------------------------------------------------------- serialisation
+
+    def get_config(self):
+        return {
+            "generator": keras.saving.serialize_keras_object(self.generator),
+            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+            "seed": self.seed,
+            "name": self.name,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("generator", "discriminator"):
+            config[key] = keras.saving.deserialize_keras_object(config[key])
+        return cls(**config)
+
+    def get_compile_config(self):
+        if not self.compiled:
+            return None
+        return {
+            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
+            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
+        }
+
+    def compile_from_config(self, config):
+        optimizers = {key: keras.saving.deserialize_keras_object(value) for key, value in config.items()}
+        # A saved LossScaleOptimizer comes back as one; do not wrap it twice.
+        optimizers = {key: getattr(opt, "inner_optimizer", opt) for key, opt in optimizers.items()}
+        self.compile(**optimizers)
+
+
+def _loss_scaled(optimizer):
+    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        return optimizer
+    return keras.optimizers.LossScaleOptimizer(optimizer)
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class DCGAN(GAN):
+    """DCGAN: a GAN trained with binary cross-entropy (Radford et al. 2016).
+
+    Goodfellow et al. 2014 (https://arxiv.org/abs/1406.2661) for the losses,
+    Radford et al. 2016 (https://arxiv.org/abs/1511.06434) for the networks and
+    Adam(2e-4, beta_1=0.5).
+
+    d_loss = BCE(D(x), 1) + BCE(D(G(z)), 0)      g_loss = BCE(D(G(z')), 1)
+
+    Metrics: `d_loss`, `g_loss`, `real_score` and `fake_score` (the mean
+    probability the discriminator gives real and generated images).
+
+    Args:
+        generator: latents (B, latent_dim) -> images in [-1, 1].
+        discriminator: images -> logits (B, 1).
+        seed: seed of the latent sampler.
+
+    Example:
+    >>> gen = keras_gans.networks.dcgan_generator(32, channels=1, latent_dim=16, width=8)
+    >>> disc = keras_gans.networks.dcgan_discriminator(32, channels=1, width=8)
+    >>> gan = keras_gans.DCGAN(gen, disc, seed=0)
+    >>> gan.compile()
+    >>> gan.fit(keras.random.uniform((64, 32, 32, 1), -1, 1), batch_size=32, epochs=1)  # doctest: +SKIP
+    """
+
+    def train_step(self, data):
+        real_images = _images_of(data)
+        batch_size = ops.shape(real_images)[0]
+
+        # 1. Discriminator step: real images should score "real" (1), generated
+        #    ones "fake" (0). The fakes are made outside the tape: no gradient
+        #    flows to the generator in this step.
+        fake_images = self.generator(self.draw_latents(batch_size), training=True)
+        with tf.GradientTape() as tape:
+            real_logits = self.discriminator(real_images, training=True)
+            fake_logits = self.discriminator(fake_images, training=True)
+            d_loss = losses.bce_discriminator_loss(real_logits, fake_logits)
+        self.apply_gradients(tape, d_loss, self.d_optimizer, self.discriminator.trainable_variables)
+
+        # 2. Generator step: fresh latents; the generator wants its images to
+        #    score "real". Only the generator's weights are updated.
+        with tf.GradientTape() as tape:
+            fake_images = self.generator(self.draw_latents(batch_size), training=True)
+            g_loss = losses.bce_generator_loss(self.discriminator(fake_images, training=True))
+        self.apply_gradients(tape, g_loss, self.g_optimizer, self.generator.trainable_variables)
+
+        # 3. Report: the losses, and how sure the discriminator was on each side.
+        return self.update_metrics(
+            d_loss=d_loss,
+            g_loss=g_loss,
+            real_score=ops.mean(ops.sigmoid(real_logits)),
+            fake_score=ops.mean(ops.sigmoid(fake_logits)),
+        )
