@@ -45,11 +45,11 @@ def test_last_layers_stay_float32_under_mixed_precision():
     assert generator.layers[1].compute_dtype == "float16"
 
 
-@pytest.mark.parametrize("kind, layer", [("layer", keras.layers.LayerNormalization),
+@pytest.mark.parametrize("kind, layer_class", [("layer", keras.layers.LayerNormalization),
                                          ("batch", keras.layers.BatchNormalization)])
-def test_discriminator_normalization(kind, layer):
+def test_discriminator_normalization(kind, layer_class):
     discriminator = networks.dcgan_discriminator(32, 1, width=4, normalization=kind)
-    assert sum(isinstance(layer, layer) for layer in discriminator.layers) == 3
+    assert sum(isinstance(layer, layer_class) for layer in discriminator.layers) == 3
     plain = networks.dcgan_discriminator(32, 1, width=4, normalization="none")
     assert not any(isinstance(layer, (keras.layers.BatchNormalization, keras.layers.LayerNormalization))
                    for layer in plain.layers)
