@@ -11,6 +11,8 @@ import os
 import sys
 import time
 
+# Kept in step with keras_gans.models.VARIANTS and keras_gans.data.DATASETS (a test
+# checks); written out here so that parsing arguments does not load TensorFlow.
 DATASETS = ("mnist5k",)
 MODELS = ("dcgan",)
 
@@ -75,7 +77,6 @@ def _train(args):
     import keras
 
     import keras_gans
-    from keras_gans import networks
 
     if args.mixed_precision:
         keras_gans.enable_mixed_precision("mixed_float16")
@@ -86,14 +87,11 @@ def _train(args):
     with open(os.path.join(run_dir, "config.json"), "w") as f:
         json.dump(vars(args), f, indent=2)
 
-    dataset = keras_gans.data.load_mnist_5k(image_size=args.image_size, batch_size=args.batch_size,
-                                            num_images=args.num_images, seed=args.seed)
+    dataset = keras_gans.data.load(args.dataset, image_size=args.image_size, batch_size=args.batch_size,
+                                   num_images=args.num_images, seed=args.seed)
     channels = dataset.element_spec.shape[-1]
-    gan = keras_gans.DCGAN(
-        networks.dcgan_generator(args.image_size, channels, args.latent_dim, width=args.width),
-        networks.dcgan_discriminator(args.image_size, channels, width=args.width),
-        seed=args.seed,
-    )
+    gan = keras_gans.models.build_gan(args.model, args.image_size, channels, args.latent_dim,
+                                      width=args.width, seed=args.seed)
     gan.compile(
         d_optimizer=keras.optimizers.Adam(args.d_lr, beta_1=args.beta_1),
         g_optimizer=keras.optimizers.Adam(args.g_lr, beta_1=args.beta_1),

@@ -139,3 +139,23 @@ def load_mnist_5k(image_size=32, batch_size=64, num_images=None, seed=None, shuf
     images = resize_uint8(images[subset_indices(len(images), num_images, seed)], image_size)
     return batches_from_uint8(images, batch_size, seed=seed, shuffle=shuffle,
                               drop_remainder=drop_remainder)
+
+
+DATASETS = ("mnist5k",)
+
+
+def load(name, image_size=32, batch_size=64, num_images=None, seed=None):
+    """A training dataset by the name the command line uses.
+
+    Args:
+        name: one of `DATASETS` ("mnist5k": the embedded digits).
+        image_size, batch_size, num_images, seed: as for the named loader.
+
+    Returns:
+        A `tf.data.Dataset` of float32 batches in [-1, 1].
+    """
+    if name == "mnist5k":
+        return load_mnist_5k(image_size=image_size, batch_size=batch_size, num_images=num_images, seed=seed)
+    raise ValueError(
+        f"Invalid value for argument `name`. Expected one of {', '.join(DATASETS)}. Received: name={name!r}"
+    )

@@ -37,6 +37,13 @@ def test_train_then_generate(tmp_path):
         assert keras.utils.load_img(out).size[0] > 32 * 3
 
 
+def test_command_line_choices_match_the_library():
+    from keras_gans import data, models
+
+    assert set(cli.MODELS) == set(models.VARIANTS)
+    assert set(cli.DATASETS) == set(data.DATASETS)
+
+
 def run_cli(*args):
     return subprocess.run([sys.executable, "-m", "keras_gans", *args], capture_output=True, text=True,
                           env={**os.environ, "CUDA_VISIBLE_DEVICES": ""})
