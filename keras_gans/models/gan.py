@@ -208,6 +208,21 @@ class GAN(keras.Model):
 
     # ---------------------------------------------------------- serialisation
 
+    # Keras saves a layer's own variables but not a SeedGenerator's state, so a
+    # run restored by `BackupAndRestore` (or a reloaded `.keras` model) would draw
+    # other latents than the uninterrupted run. The state travels with the weights.
+    _SEED_STATE_KEY = "latent_seed_generator_state"
+
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        store[self._SEED_STATE_KEY] = ops.convert_to_numpy(self.seed_generator.state)
+
+    def load_own_variables(self, store):
+        keys = list(store.keys())
+        if self._SEED_STATE_KEY in keys:
+            self.seed_generator.state.assign(store[self._SEED_STATE_KEY])
+        super().load_own_variables({key: store[key] for key in keys if key != self._SEED_STATE_KEY})
+
     def get_config(self):
         return {
             "generator": keras.saving.serialize_keras_object(self.generator),
