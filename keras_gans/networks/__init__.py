@@ -1,5 +1,6 @@
 """Architecture builders: functional Keras models for generators and discriminators."""
 
 from keras_gans.networks.dcgan import dcgan_discriminator, dcgan_generator
+from keras_gans.networks.vgg16 import VGG16Preprocessing, vgg16_discriminator
 
-__all__ = ["dcgan_generator", "dcgan_discriminator"]
+__all__ = ["dcgan_generator", "dcgan_discriminator", "vgg16_discriminator", "VGG16Preprocessing"]
