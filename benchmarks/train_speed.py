@@ -1,0 +1,206 @@
+"""Training speed of keras_gans against the seed's PyTorch DCGAN, measured in one command.
+
+    python benchmarks/train_speed.py --quick            # under 3 minutes: 64 px DCGAN, default settings
+    python benchmarks/train_speed.py                    # XLA off and on, 5 windows of more steps
+    python benchmarks/train_speed.py --config digits32  # 32 px grey, batch 64 (the default train run)
+    python benchmarks/train_speed.py --config wgan-gp64 # WGAN-GP, 5 critic steps (no PyTorch anchor)
+    python benchmarks/train_speed.py --precision mixed_bfloat16  # reported apart from float32
+
+What is timed: whole training iterations of the package's public API (`DCGAN.fit`
+on one in-memory batch, so the figure is the model's compute, not the input
+pipeline), in windows of `--steps` iterations after a warm-up that absorbs tracing
+and XLA compilation. The seed's PyTorch script (`shared/bench/`, in its own virtual
+environment with torch 2.13.0 CPU) runs between the windows, so both see the same
+machine state; each reports the median of the windows.
+
+GFLOP per image per iteration is counted from the networks' layer shapes:
+4 F_G + 8 F_D, where F is a network's forward cost: the discriminator step runs G
+forward once and D forward and backward on two batches (backward = 2x forward), the
+generator step runs G and D forward and backward (D's backward only for its input:
+1x forward; G's: 2x).
+"""
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(os.path.dirname(ROOT), "shared", "bench")
+TORCH_PYTHON = os.environ.get("KERAS_GANS_TORCH_PYTHON", "/work/torchvenv/bin/python")
+
+CONFIGS = {
+    # name: image size, channels, batch, latent, width, model
+    "dcgan64": dict(image_size=64, channels=3, batch_size=128, latent_dim=128, width=64, model="dcgan"),
+    "digits32": dict(image_size=32, channels=1, batch_size=64, latent_dim=128, width=64, model="dcgan"),
+    "wgan-gp64": dict(image_size=64, channels=3, batch_size=128, latent_dim=128, width=64, model="wgan-gp"),
+}
+
+
+def forward_flops(model):
+    """Multiply-adds x 2 of every convolution in one forward pass of one image."""
+    import keras
+
+    total = 0
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Conv2DTranspose):
+            _, h, w, c = layer.input.shape
+            total += h * w * c * layer.filters * layer.kernel_size[0] * layer.kernel_size[1]
+        elif isinstance(layer, keras.layers.Conv2D):
+            _, h, w, c = layer.output.shape
+            total += h * w * c * layer.input.shape[-1] * layer.kernel_size[0] * layer.kernel_size[1]
+    return 2 * total
+
+
+def build(config, jit_compile, precision):
+    import keras
+
+    import keras_gans
+
+    keras.mixed_precision.set_global_policy(precision)
+    keras.utils.set_random_seed(0)
+    gan = keras_gans.models.build_gan(config["model"], config["image_size"], config["channels"],
+                                      config["latent_dim"], width=config["width"], seed=0)
+    gan.compile(jit_compile=jit_compile)
+    return gan
+
+
+def keras_window(gan, dataset, steps):
+    start = time.perf_counter()
+    gan.fit(dataset, epochs=1, steps_per_epoch=steps, verbose=0)
+    return time.perf_counter() - start
+
+
+# Runs a seed script as __main__ and prints its own peak memory (VmHWM, in kB) on
+# stderr. ru_maxrss would not do: Linux carries it across exec from this process.
+_RUN_AND_MEASURE = (
+    "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__'); "
+    "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0]; "
+    "print('peak_mib', int(hwm.split()[1]) / 1024, file=sys.stderr)"
+)
+
+
+def torch_window(config, steps, digits_path):
+    """One run of the seed's script: its images/s (it excludes its own warm-up) and peak MiB."""
+    if config["image_size"] == 64:
+        script_args = [os.path.join(BENCH, "seed_torch_dcgan.py"), str(steps), "seed"]
+    else:  # the 32 px digits anchor trains for a time budget on the embedded digits
+        seconds = max(5.0, steps * 0.2)
+        script_args = [os.path.join(BENCH, "seed_torch_dcgan_digits.py"), digits_path, str(seconds),
+                       "/tmp/keras_gans_anchor_samples.npy"]
+    done = subprocess.run([TORCH_PYTHON, "-c", _RUN_AND_MEASURE, *script_args], capture_output=True,
+                          text=True, check=True)
+    peak = float(done.stderr.strip().splitlines()[-1].split()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])["images_per_s"], peak
+
+
+def digits_file():
+    """The embedded digits at 32 px in [-1, 1], as the digits anchor reads them."""
+    import numpy as np
+
+    from keras_gans import data
+
+    path = os.path.join("/tmp", "keras_gans_digits32.npy")
+    if not os.path.exists(path):
+        images, _ = data.mnist_5k_arrays()
+        np.save(path, data.to_float(data.resize_uint8(images, 32)).numpy())
+    return path
+
+
+def cpu_name():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", choices=sorted(CONFIGS), default="dcgan64")
+    parser.add_argument("--quick", action="store_true", help="fewer, shorter windows (under 3 minutes)")
+    parser.add_argument("--windows", type=int, default=5)
+    parser.add_argument("--steps", type=int, default=None, help="iterations per timed window")
+    parser.add_argument("--jit", choices=("default", "on", "off", "both"), default=None,
+                        help="XLA: the package's default, on, off, or both (default: both; quick: default)")
+    parser.add_argument("--precision", default="float32", help="float32 or mixed_bfloat16 (CPU)")
+    parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch anchor")
+    parser.add_argument("--results", default=os.path.join(ROOT, "benchmarks", "RESULTS.md"),
+                        help="Markdown file to append the table to ('' to skip)")
+    args = parser.parse_args(argv)
+
+    import keras
+    import tensorflow as tf
+
+    config = CONFIGS[args.config]
+    steps = args.steps or (2 if args.quick else 4) * (1 if config["image_size"] == 64 else 10)
+    jit_modes = {"default": ["default"], "on": [True], "off": [False], "both": [False, True]}[
+        args.jit or ("default" if args.quick else "both")]
+    use_torch = not args.no_torch and config["model"] == "dcgan" and os.path.exists(TORCH_PYTHON)
+    digits_path = digits_file() if use_torch and config["image_size"] == 32 else None
+
+    shape = (config["batch_size"], config["image_size"], config["image_size"], config["channels"])
+    batch = tf.random.uniform(shape, -1.0, 1.0, seed=0)
+    dataset = tf.data.Dataset.from_tensors(batch).repeat()
+
+    rows = []
+    for jit in jit_modes:
+        gan = build(config, "auto" if jit == "default" else jit, args.precision)
+        gflop = (4 * forward_flops(gan.generator) + 8 * forward_flops(gan.discriminator)) / 1e9
+        start = time.perf_counter()
+        keras_window(gan, dataset, 2)  # warm-up: tracing, XLA compilation, oneDNN primitive caches
+        warm_up = time.perf_counter() - start
+        ours, anchor, anchor_peaks = [], [], []
+        for _ in range(args.windows):
+            ours.append(config["batch_size"] * steps / keras_window(gan, dataset, steps))
+            if use_torch:
+                images_per_s, peak = torch_window(config, steps, digits_path)
+                anchor.append(images_per_s)
+                anchor_peaks.append(peak)
+            print(f"  window: keras_gans {ours[-1]:.1f} images/s"
+                  + (f", seed PyTorch {anchor[-1]:.1f}" if anchor else ""), flush=True)
+        ours_median = statistics.median(ours)
+        anchor_median = statistics.median(anchor) if anchor else None
+        rows.append({
+            "config": args.config, "precision": args.precision,
+            "jit_compile": f"{gan.jit_compile}" + (" (auto)" if jit == "default" else ""),
+            "keras_gans images/s": round(ours_median, 1),
+            "seed PyTorch images/s": round(anchor_median, 1) if anchor_median else "-",
+            "ratio": round(ours_median / anchor_median, 2) if anchor_median else "-",
+            "GFLOP/image": round(gflop, 2), "GFLOP/s": round(gflop * ours_median, 1),
+            "warm-up s": round(warm_up, 1),
+            "PyTorch peak MiB": round(max(anchor_peaks)) if anchor_peaks else "-",
+        })
+        print(json.dumps(rows[-1]), flush=True)
+        keras.backend.clear_session()
+
+    peak_ours = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    table = markdown_table(rows)
+    machine = (f"{cpu_name()}, {os.cpu_count()} cores; TensorFlow {tf.__version__}, "
+               f"Keras {keras.__version__}; keras_gans peak memory {peak_ours:.0f} MiB (whole process)")
+    command = "python benchmarks/train_speed.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    print("\n" + table + "\n" + machine)
+    if args.results:
+        with open(args.results, "a") as f:
+            f.write(f"\n### {time.strftime('%Y-%m-%d %H:%M')} `{command.strip()}`\n\n{machine}\n\n{table}\n")
+    return rows
+
+
+def markdown_table(rows):
+    header = list(rows[0])
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    lines += ["| " + " | ".join(str(row[key]) for key in header) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
