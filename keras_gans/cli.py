@@ -13,7 +13,7 @@ import time
 
 # Kept in step with keras_gans.models.VARIANTS and keras_gans.data.DATASETS (a test
 # checks); written out here so that parsing arguments does not load TensorFlow.
-DATASETS = ("mnist5k",)
+DATASETS = ("mnist5k", "mnist", "fashion_mnist", "kmnist", "cifar10", "celeba")
 MODELS = ("dcgan",)
 
 
@@ -31,6 +31,14 @@ def _positive_int(text):
     return value
 
 
+def _dataset(text):
+    """A name from DATASETS, or the path of a folder of images."""
+    if text in DATASETS or os.path.isdir(text):
+        return text
+    raise argparse.ArgumentTypeError(
+        f"expected one of {', '.join(DATASETS)} or a folder of images, got {text}")
+
+
 def _positive_float(text):
     value = float(text)
     if not value > 0:
@@ -44,8 +52,9 @@ def build_parser():
 
     train = commands.add_parser("train", help="train a GAN (default: DCGAN on the embedded digits)")
     train.add_argument("--model", choices=MODELS, default="dcgan", help="GAN variant (default: dcgan)")
-    train.add_argument("--dataset", choices=DATASETS, default="mnist5k",
-                       help="training images (default: mnist5k, the 5,000 embedded digits)")
+    train.add_argument("--dataset", type=_dataset, default="mnist5k",
+                       help="training images: a name (default: mnist5k, the 5,000 embedded digits; "
+                            "the tfds ones need the data prepared) or a folder of images")
     train.add_argument("--num-images", type=_positive_int, default=None,
                        help="train on a deterministic subset of this many images")
     train.add_argument("--image-size", type=int, choices=(32, 64, 128), default=32)
@@ -82,7 +91,8 @@ def _train(args):
         keras_gans.enable_mixed_precision("mixed_float16")
     keras.utils.set_random_seed(args.seed)
     run_dir = args.output or os.path.join(
-        "saved_models", f"{args.model}_{args.dataset}_{datetime.datetime.now():%Y%m%d-%H%M%S}")
+        "saved_models",
+        f"{args.model}_{os.path.basename(os.path.normpath(args.dataset))}_{datetime.datetime.now():%Y%m%d-%H%M%S}")
     os.makedirs(run_dir, exist_ok=True)
     with open(os.path.join(run_dir, "config.json"), "w") as f:
         json.dump(vars(args), f, indent=2)
