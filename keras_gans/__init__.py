@@ -19,7 +19,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("callbacks", "data", "losses", "models", "networks", "plotting")
+_SUBMODULES = ("callbacks", "data", "losses", "metrics", "models", "networks", "plotting")
 _ATTRIBUTES = {
     "GAN": "keras_gans.models",
     "DCGAN": "keras_gans.models",
