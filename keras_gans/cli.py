@@ -2,7 +2,6 @@
 
     keras-gans train                      # DCGAN on the embedded digits, about 3 minutes on a CPU
     keras-gans generate --model saved_models/RUN/gan.keras -n 64 --output grid.png
-    keras-gans evaluate --model saved_models/RUN/generator.keras --num-images 5000   # digits FID, offline
 """
 
 import argparse
@@ -74,29 +73,49 @@ def build_parser():
     train.add_argument("--jit-compile", action="store_true", help="compile the train step with XLA")
     train.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1, help="Keras progress output")
 
+    train.add_argument("--init-from", default=None, metavar="GAN_KERAS",
+                       help="fine-tune: start from a saved gan.keras (its networks replace --width; "
+                            "--image-size and --latent-dim must match it)")
+    train.add_argument("--transfer", choices=("generator", "discriminator", "both"), default="both",
+                       help="with --init-from: the network(s) taken from it; the other starts afresh")
+    train.add_argument("--freeze-d", type=int, default=0, metavar="N",
+                       help="with --init-from: FreezeD, freeze the discriminator's first N weighted layers")
+    train.add_argument("--keep-optimizer-state", action="store_true",
+                       help="with --init-from: continue the transferred networks' optimizers "
+                            "(default: fresh ones)")
+
+    experiment = commands.add_parser(
+        "transfer-experiment", help="the same GAN with a discriminator from scratch and one on frozen VGG16")
+    experiment.add_argument("--model", choices=MODELS, default="lsgan" if "lsgan" in MODELS else "dcgan",
+                            help="GAN variant of both runs (default: lsgan, as the seed article)")
+    experiment.add_argument("--dataset", type=_dataset, default="mnist5k",
+                            help="a dataset name (default: mnist5k) or a folder of images")
+    experiment.add_argument("--num-images", type=_positive_int, default=None)
+    experiment.add_argument("--image-size", type=int, choices=(32, 64, 128), default=32)
+    experiment.add_argument("--epochs", type=_positive_int, default=5)
+    experiment.add_argument("--batch-size", type=_positive_int, default=64)
+    experiment.add_argument("--lr", type=_positive_float, default=2e-4,
+                            help="Adam learning rate of all optimizers")
+    experiment.add_argument("--beta-1", type=float, default=0.5)
+    experiment.add_argument("--latent-dim", type=_positive_int, default=128)
+    experiment.add_argument("--width", type=_positive_int, default=64)
+    experiment.add_argument("--vgg-weights", default="imagenet",
+                            help="imagenet (downloads once), none, or a .weights.h5 saved from "
+                                 "keras.applications.VGG16(include_top=False)")
+    experiment.add_argument("--frozen-until", default="block3_conv3", help="last VGG16 layer kept")
+    experiment.add_argument("--unfreeze-from", default=None,
+                            help="train the kept VGG16 layers from this one upward")
+    experiment.add_argument("--seed", type=int, default=0)
+    experiment.add_argument("--output", default=None,
+                            help="folder (default: saved_models/vgg16_<model>_<dataset>_<time>)")
+    experiment.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1)
+
     generate = commands.add_parser("generate", help="generate a grid of images from a saved model")
     generate.add_argument("--model", required=True, help="a saved gan.keras or generator.keras")
     generate.add_argument("-n", "--num-images", type=_positive_int, default=64)
     generate.add_argument("--seed", type=int, default=None, help="seed of the latents (default: random)")
     generate.add_argument("--output", default="generated.png", help="PNG grid to write")
     generate.add_argument("--npy", default=None, help="also save the images as float32 [-1, 1] .npy")
-
-    evaluate = commands.add_parser("evaluate", help="score a saved generator against real images (FID, KID)")
-    evaluate.add_argument("--model", required=True, help="a saved gan.keras or generator.keras")
-    evaluate.add_argument("--dataset", type=_dataset, default="mnist5k",
-                          help="real images: a dataset name (default: mnist5k) or a folder of images")
-    evaluate.add_argument("--num-images", type=_positive_int, default=10_000,
-                          help="generated images (and at most this many real ones; default 10000)")
-    evaluate.add_argument("--feature-extractor", choices=("digits", "inception_v3", "fid_inception"),
-                          default=None, help="network whose features are compared (default: digits for "
-                                             "grey images, offline; inception_v3 for colour)")
-    evaluate.add_argument("--weights", default="default",
-                          help="weights of the feature extractor: default, a file, or none (random)")
-    evaluate.add_argument("--real-statistics", default=None, metavar="NPZ",
-                          help="cache of the real images' statistics: read if it exists, else written")
-    evaluate.add_argument("--kid", action="store_true", help="also compute the KID")
-    evaluate.add_argument("--batch-size", type=_positive_int, default=100)
-    evaluate.add_argument("--seed", type=int, default=0, help="seed of the latents")
     return parser
 
 
@@ -118,13 +137,14 @@ def _train(args):
     dataset = keras_gans.data.load(args.dataset, image_size=args.image_size, batch_size=args.batch_size,
                                    num_images=args.num_images, seed=args.seed)
     channels = dataset.element_spec.shape[-1]
-    gan = keras_gans.models.build_gan(args.model, args.image_size, channels, args.latent_dim,
-                                      width=args.width, seed=args.seed)
-    gan.compile(
-        d_optimizer=keras.optimizers.Adam(args.d_lr, beta_1=args.beta_1),
-        g_optimizer=keras.optimizers.Adam(args.g_lr, beta_1=args.beta_1),
-        jit_compile=args.jit_compile,
-    )
+    d_optimizer = keras.optimizers.Adam(args.d_lr, beta_1=args.beta_1)
+    g_optimizer = keras.optimizers.Adam(args.g_lr, beta_1=args.beta_1)
+    if args.init_from:
+        gan = _fine_tuned_gan(args, channels, d_optimizer, g_optimizer)
+    else:
+        gan = keras_gans.models.build_gan(args.model, args.image_size, channels, args.latent_dim,
+                                          width=args.width, seed=args.seed)
+        gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, jit_compile=args.jit_compile)
     callbacks = [
         keras_gans.callbacks.SampleGIF(run_dir, seed=args.seed),
         keras.callbacks.CSVLogger(os.path.join(run_dir, "history.csv")),
@@ -137,6 +157,54 @@ def _train(args):
     gan.generator.save(os.path.join(run_dir, "generator.keras"))
     print(f"Done in {minutes:.1f} min. In {run_dir}/: gan.keras, generator.keras, "
           "history.csv, epoch_NNN.png grids, progress.gif")
+    return 0
+
+
+def _fine_tuned_gan(args, channels, d_optimizer, g_optimizer):
+    """`train --init-from`: the saved GAN's networks, ready to train on this run's data."""
+    from keras_gans import transfer
+
+    source = transfer.load_gan(args.init_from)
+    transfer.check_compatible(source, args.image_size, channels, args.latent_dim, source=args.init_from)
+    # A network whose optimizer state is kept brings its own optimizer.
+    keeps_d = args.keep_optimizer_state and args.transfer in ("discriminator", "both")
+    keeps_g = args.keep_optimizer_state and args.transfer in ("generator", "both")
+    print(f"Fine-tuning from {args.init_from} ({type(source).__name__}): transferring {args.transfer}"
+          f"{f', FreezeD on {args.freeze_d} layers' if args.freeze_d else ''}, training as {args.model}")
+    return transfer.fine_tune(
+        source, transfer=args.transfer, freeze_discriminator_layers=args.freeze_d,
+        keep_optimizer_state=args.keep_optimizer_state, variant=args.model, seed=args.seed,
+        d_optimizer=None if keeps_d else d_optimizer,
+        g_optimizer=None if keeps_g else g_optimizer,
+        jit_compile=args.jit_compile,
+    )
+
+
+def _transfer_experiment(args):
+    import keras
+
+    import keras_gans
+    from keras_gans import transfer
+
+    keras.utils.set_random_seed(args.seed)
+    output = args.output or os.path.join(
+        "saved_models", f"vgg16_{args.model}_{os.path.basename(os.path.normpath(args.dataset))}_"
+                        f"{datetime.datetime.now():%Y%m%d-%H%M%S}")
+    weights = None if args.vgg_weights.lower() == "none" else args.vgg_weights
+    dataset = keras_gans.data.load(args.dataset, image_size=args.image_size, batch_size=args.batch_size,
+                                   num_images=args.num_images, seed=args.seed)
+    os.makedirs(output, exist_ok=True)
+    with open(os.path.join(output, "config.json"), "w") as f:
+        json.dump(vars(args), f, indent=2)
+    start = time.perf_counter()
+    result = transfer.compare_vgg16_discriminator(
+        dataset, output, epochs=args.epochs, variant=args.model, latent_dim=args.latent_dim,
+        width=args.width, vgg_weights=weights, frozen_until=args.frozen_until,
+        unfreeze_from=args.unfreeze_from, learning_rate=args.lr, beta_1=args.beta_1, seed=args.seed,
+        verbose=args.verbose)
+    minutes = (time.perf_counter() - start) / 60
+    print(f"Done in {minutes:.1f} min. In {output}/: side_by_side/ grids, {os.path.basename(result['gif'])}, "
+          "losses.png, and scratch/ and vgg16/ with each run's grids, GIF, history and gan.keras")
     return 0
 
 
@@ -163,30 +231,10 @@ def _generate(args):
     return 0
 
 
-def _evaluate(args):
-    import keras
-
-    from keras_gans import metrics
-
-    if not os.path.exists(args.model):
-        raise FileNotFoundError(f"No saved model at {args.model}")
-    model = keras.saving.load_model(args.model, compile=False)
-    generator = getattr(model, "generator", model)
-    grey = generator.outputs[0].shape[-1] == 1
-    extractor = args.feature_extractor or ("digits" if grey else "inception_v3")
-    weights = None if args.weights == "none" else args.weights
-    common = dict(num_images=args.num_images, batch_size=args.batch_size, feature_extractor=extractor,
-                  weights=weights, seed=args.seed)
-    metrics.compute_fid(generator, args.dataset, real_statistics=args.real_statistics, **common)
-    if args.kid:
-        metrics.compute_kid(generator, args.dataset, **common)
-    return 0
-
-
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
-        commands = {"train": _train, "generate": _generate, "evaluate": _evaluate}
+        commands = {"train": _train, "generate": _generate, "transfer-experiment": _transfer_experiment}
         return commands[args.command](args)
     except (ValueError, FileNotFoundError, OSError) as error:
         print(f"keras-gans {args.command}: error: {error}", file=sys.stderr)

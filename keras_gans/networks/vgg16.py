@@ -146,8 +146,16 @@ def vgg16_discriminator(image_size=64, channels=3, weights="imagenet", frozen_un
 
     # The whole convolutional VGG16, with its weights, then rebuilt up to the cut
     # in our own model (fresh layers from each layer's config, weights copied).
-    vgg = keras.applications.VGG16(include_top=False, weights=weights,
-                                   input_shape=(image_size, image_size, 3))
+    try:
+        vgg = keras.applications.VGG16(include_top=False, weights=weights,
+                                       input_shape=(image_size, image_size, 3))
+    except Exception as error:  # Keras reports a failed download as a bare Exception.
+        if weights != "imagenet" or isinstance(error, ValueError):
+            raise
+        raise OSError(
+            f"Could not download VGG16's ImageNet weights ({error}). Offline, pass weights=None "
+            "or the path of a `.weights.h5` file saved from keras.applications.VGG16(include_top=False)."
+        ) from error
     images = keras.Input((image_size, image_size, channels), name="images")
     x = VGG16Preprocessing(name="vgg_preprocessing")(images)
     for i, layer_name in enumerate(kept):
