@@ -2,6 +2,7 @@
 
     keras-gans train                      # DCGAN on the embedded digits, about 3 minutes on a CPU
     keras-gans generate --model saved_models/RUN/gan.keras -n 64 --output grid.png
+    keras-gans evaluate --model saved_models/RUN/generator.keras --num-images 5000   # digits FID, offline
 """
 
 import argparse
@@ -116,6 +117,23 @@ def build_parser():
     generate.add_argument("--seed", type=int, default=None, help="seed of the latents (default: random)")
     generate.add_argument("--output", default="generated.png", help="PNG grid to write")
     generate.add_argument("--npy", default=None, help="also save the images as float32 [-1, 1] .npy")
+
+    evaluate = commands.add_parser("evaluate", help="score a saved generator against real images (FID, KID)")
+    evaluate.add_argument("--model", required=True, help="a saved gan.keras or generator.keras")
+    evaluate.add_argument("--dataset", type=_dataset, default="mnist5k",
+                          help="real images: a dataset name (default: mnist5k) or a folder of images")
+    evaluate.add_argument("--num-images", type=_positive_int, default=10_000,
+                          help="generated images (and at most this many real ones; default 10000)")
+    evaluate.add_argument("--feature-extractor", choices=("digits", "inception_v3", "fid_inception"),
+                          default=None, help="network whose features are compared (default: digits for "
+                                             "grey images, offline; inception_v3 for colour)")
+    evaluate.add_argument("--weights", default="default",
+                          help="weights of the feature extractor: default, a file, or none (random)")
+    evaluate.add_argument("--real-statistics", default=None, metavar="NPZ",
+                          help="cache of the real images' statistics: read if it exists, else written")
+    evaluate.add_argument("--kid", action="store_true", help="also compute the KID")
+    evaluate.add_argument("--batch-size", type=_positive_int, default=100)
+    evaluate.add_argument("--seed", type=int, default=0, help="seed of the latents")
     return parser
 
 
@@ -231,10 +249,31 @@ def _generate(args):
     return 0
 
 
+def _evaluate(args):
+    import keras
+
+    from keras_gans import metrics
+
+    if not os.path.exists(args.model):
+        raise FileNotFoundError(f"No saved model at {args.model}")
+    model = keras.saving.load_model(args.model, compile=False)
+    generator = getattr(model, "generator", model)
+    grey = generator.outputs[0].shape[-1] == 1
+    extractor = args.feature_extractor or ("digits" if grey else "inception_v3")
+    weights = None if args.weights == "none" else args.weights
+    common = dict(num_images=args.num_images, batch_size=args.batch_size, feature_extractor=extractor,
+                  weights=weights, seed=args.seed)
+    metrics.compute_fid(generator, args.dataset, real_statistics=args.real_statistics, **common)
+    if args.kid:
+        metrics.compute_kid(generator, args.dataset, **common)
+    return 0
+
+
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
-        commands = {"train": _train, "generate": _generate, "transfer-experiment": _transfer_experiment}
+        commands = {"train": _train, "generate": _generate, "evaluate": _evaluate,
+                    "transfer-experiment": _transfer_experiment}
         return commands[args.command](args)
     except (ValueError, FileNotFoundError, OSError) as error:
         print(f"keras-gans {args.command}: error: {error}", file=sys.stderr)
