@@ -163,7 +163,17 @@ def _train(args):
         gan = keras_gans.models.build_gan(args.model, args.image_size, channels, args.latent_dim,
                                           width=args.width, seed=args.seed)
         gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, jit_compile=args.jit_compile)
+    # Diagnostics first: the loggers after it record its `warnings` / `diversity` keys.
+    paths = {name: os.path.join(run_dir, name) for name in (
+        "history_steps.csv", "losses.png", "scores.png", "progress.gif", "last_good.weights.h5",
+        "warnings.txt")}
+    diagnostics = keras_gans.callbacks.Diagnostics(reference_images=dataset,
+                                                   checkpoint_path=paths["last_good.weights.h5"],
+                                                   log_path=paths["warnings.txt"])
+    step_history = keras_gans.callbacks.StepHistory(paths["history_steps.csv"])
     callbacks = [
+        diagnostics,
+        step_history,
         keras_gans.callbacks.SampleGIF(run_dir, seed=args.seed),
         keras.callbacks.CSVLogger(os.path.join(run_dir, "history.csv")),
     ]
@@ -175,6 +185,15 @@ def _train(args):
     gan.generator.save(os.path.join(run_dir, "generator.keras"))
     print(f"Done in {minutes:.1f} min. In {run_dir}/: gan.keras, generator.keras, "
           "history.csv, epoch_NNN.png grids, progress.gif")
+    keras_gans.plotting.plot_losses(step_history, path=paths["losses.png"])
+    keras_gans.plotting.plot_scores(step_history, path=paths["scores.png"])
+    print(f"Per-step history: {paths['history_steps.csv']}\n"
+          f"Loss curves:      {paths['losses.png']}\n"
+          f"Score curves:     {paths['scores.png']}\n"
+          f"Samples GIF:      {paths['progress.gif']}")
+    print(f"Diagnostics: {len(diagnostics.warnings)} warning(s)"
+          + (f", written to {paths['warnings.txt']}" if diagnostics.warnings else "")
+          + f"; last good weights in {paths['last_good.weights.h5']}")
     return 0
 
 
