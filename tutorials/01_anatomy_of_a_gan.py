@@ -1,0 +1,267 @@
+"""
+Title: The anatomy of a GAN
+Author: keras_gans contributors
+Date created: 2026/11/23
+Last modified: 2026/11/23
+Description: Generator, discriminator, the two losses and one training step by hand; then `fit`.
+Accelerator: GPU (optional; quick mode runs on a CPU)
+"""
+
+"""
+## What a GAN is
+
+A Generative Adversarial Network is two neural networks that learn by playing a game.
+
+- The **generator** takes a vector of random numbers (the *latent* vector `z`) and
+  turns it into an image. At first its images are noise.
+- The **discriminator** looks at an image and outputs a score: high means "I think
+  this is a real photo from the dataset", low means "I think the generator made it".
+
+The discriminator is trained to tell real from generated images. The generator is
+trained to fool the discriminator. Each one's progress makes the other's task
+harder, and if the balance holds, the generator ends up drawing images that look
+like the training data, although it never sees a real image itself: everything it
+learns comes through the discriminator's gradient.
+
+This tutorial builds each piece by hand so that nothing is hidden, then shows that
+`keras_gans.DCGAN` runs exactly the same step inside `model.fit()`.
+"""
+
+"""
+## Setup
+
+Every tutorial starts the same way. `_quick.py` (next to this file) decides between
+**quick mode** (no GPU, or `KERAS_GANS_QUICK=1`: small networks on the 5,000 digits
+that ship with the package, training stopped after a fixed time) and **full mode**
+(a GPU: 64x64 CelebA faces and the settings of the DCGAN paper). Pictures go to
+`tutorials/outputs/01_anatomy_of_a_gan/`.
+"""
+
+import time
+
+import _quick as tutorial
+import keras
+import numpy as np
+import tensorflow as tf
+
+import keras_gans
+from keras_gans import losses
+
+tutorial.describe()
+OUT = tutorial.output_dir("01_anatomy_of_a_gan")
+keras.utils.set_random_seed(0)
+
+"""
+## The data
+
+A GAN learns from examples only: no labels. Each image is scaled to the range
+[-1, 1] (black is -1, white is +1), which is also the range the generator's last
+layer (`tanh`) produces. Here are 64 of the training images.
+"""
+
+dataset = tutorial.load_training_data(seed=0)
+real_batch = next(iter(dataset))
+print("one batch:", real_batch.shape, real_batch.dtype,
+      "values from", float(tf.reduce_min(real_batch)), "to", float(tf.reduce_max(real_batch)))
+tutorial.save_grid(real_batch[:64], f"{OUT}/real_images.png")
+
+"""
+## The generator: random numbers in, an image out
+
+The DCGAN generator (Radford et al. 2016) starts from a latent vector of
+`LATENT_DIM` numbers (64 in quick mode, 128 in full mode) and grows it into an
+image with *transposed convolutions*: each one doubles the height and width and
+halves the number of channels, like a classifier run backwards. It is an ordinary Keras model.
+"""
+
+IMAGE_SIZE, CHANNELS, LATENT_DIM = tutorial.IMAGE_SIZE, tutorial.CHANNELS, tutorial.LATENT_DIM
+generator = keras_gans.networks.dcgan_generator(IMAGE_SIZE, CHANNELS, LATENT_DIM, width=tutorial.WIDTH)
+generator.summary()
+
+"""
+Before any training its weights are random, so its images are grey noise. This
+picture is the "before" of the story; keep it in mind.
+"""
+
+fixed_latents = keras.random.normal((64, LATENT_DIM), seed=1)
+tutorial.save_grid(generator(fixed_latents), f"{OUT}/untrained_generator.png")
+
+"""
+## The discriminator: an image in, one number out
+
+The discriminator is the mirror image: strided convolutions shrink the image down
+to a single number per image. That number is a **logit**, a raw score on any
+scale: positive leans "real", negative leans "fake". The sigmoid function turns it
+into a probability, `sigmoid(logit) = 1 / (1 + exp(-logit))`.
+"""
+
+discriminator = keras_gans.networks.dcgan_discriminator(IMAGE_SIZE, CHANNELS, width=tutorial.WIDTH)
+real_logits = discriminator(real_batch)
+fake_logits = discriminator(generator(fixed_latents[:tutorial.BATCH_SIZE]))
+print("logits of 4 real images:     ", np.round(keras.ops.convert_to_numpy(real_logits[:4, 0]), 3))
+print("P(real) of 4 generated images:",
+      np.round(keras.ops.convert_to_numpy(keras.ops.sigmoid(fake_logits[:4, 0])), 3))
+
+"""
+Untrained, it says about 0.5 to everything: it knows nothing yet.
+
+## The two losses, by hand
+
+The discriminator is a binary classifier (real = 1, fake = 0), so it is trained
+with **binary cross-entropy**: the loss is `-log(p)` for a real image it gives
+probability `p`, and `-log(1 - p)` for a generated one. Saying 0.5 costs
+`log 2 = 0.693` on each side.
+
+The generator wants the opposite: its images should be called real, so its loss is
+`-log(p)` on its own images (the "non-saturating" loss of Goodfellow et al. 2014).
+
+`keras_gans.losses` holds these formulas as plain functions. Let us check them
+against the formulas written with NumPy.
+"""
+
+r = keras.ops.convert_to_numpy(real_logits)
+f = keras.ops.convert_to_numpy(fake_logits)
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+by_hand_d = np.mean(-np.log(sigmoid(r))) + np.mean(-np.log(1 - sigmoid(f)))
+by_hand_g = np.mean(-np.log(sigmoid(f)))
+library_d = float(losses.bce_discriminator_loss(r, f))
+library_g = float(losses.bce_generator_loss(f))
+print(f"discriminator loss: by hand {by_hand_d:.5f}   keras_gans {library_d:.5f}")
+print(f"generator loss:     by hand {by_hand_g:.5f}   keras_gans {library_g:.5f}")
+
+"""
+The library computes the same numbers in a form that does not overflow when a logit
+is large (it never takes the log of a probability that rounded to 0).
+
+## One training step, written out
+
+A training step has two halves.
+
+1. **Discriminator step.** Make a batch of fake images. Score the real and the fake
+   batch, compute the discriminator loss, and move *only the discriminator's*
+   weights down its gradient.
+2. **Generator step.** Make a fresh batch of fake images, score them, compute the
+   generator loss, and move *only the generator's* weights. The gradient flows
+   backwards *through* the discriminator into the generator: this is how the
+   generator learns what "looks real" means.
+
+`tf.GradientTape` records the computation so that `tape.gradient` can
+differentiate it. Both optimizers are Adam with learning rate 2e-4 and
+`beta_1=0.5`, the DCGAN paper's values (the usual 0.9 makes GANs oscillate).
+"""
+
+d_optimizer = keras.optimizers.Adam(2e-4, beta_1=0.5)
+g_optimizer = keras.optimizers.Adam(2e-4, beta_1=0.5)
+
+
+@tf.function  # compile the step into a graph: the same maths, several times faster
+def train_step(real_images):
+    batch_size = tf.shape(real_images)[0]
+
+    # 1. Discriminator step.
+    latents = tf.random.normal((batch_size, LATENT_DIM))
+    fake_images = generator(latents, training=True)
+    with tf.GradientTape() as tape:
+        real_logits = discriminator(real_images, training=True)
+        fake_logits = discriminator(fake_images, training=True)
+        d_loss = losses.bce_discriminator_loss(real_logits, fake_logits)
+    gradients = tape.gradient(d_loss, discriminator.trainable_variables)
+    d_optimizer.apply(gradients, discriminator.trainable_variables)
+
+    # 2. Generator step.
+    latents = tf.random.normal((batch_size, LATENT_DIM))
+    with tf.GradientTape() as tape:
+        fake_logits = discriminator(generator(latents, training=True), training=True)
+        g_loss = losses.bce_generator_loss(fake_logits)
+    gradients = tape.gradient(g_loss, generator.trainable_variables)
+    g_optimizer.apply(gradients, generator.trainable_variables)
+    return d_loss, g_loss
+
+
+"""
+Now the training loop itself: go over the dataset, one step per batch. In quick
+mode we stop after a few seconds; the losses printed show the two networks
+starting to push against each other.
+"""
+
+limit = tutorial.seconds(15) or 600
+start = time.perf_counter()
+steps = 0
+while time.perf_counter() - start < limit:
+    for real_images in dataset:
+        d_loss, g_loss = train_step(real_images)
+        steps += 1
+        if steps % 50 == 0:
+            print(f"step {steps:4d}   d_loss {float(d_loss):.3f}   g_loss {float(g_loss):.3f}")
+        if time.perf_counter() - start > limit:
+            break
+print(f"{steps} hand-written steps in {time.perf_counter() - start:.0f} s")
+
+"""
+Let us look at the generator now. One detail: batch normalization layers keep
+running averages of their statistics for inference (`training=False`), and those
+averages need a few hundred steps to catch up with the training statistics. After
+so few steps we therefore look with `training=True`, the way the generator ran
+during training.
+"""
+
+tutorial.save_grid(generator(fixed_latents, training=True), f"{OUT}/after_hand_written_steps.png")
+
+"""
+The generated images are no longer grey noise: dark backgrounds and bright blobs
+in the middle, because that is the first thing the discriminator learned about
+real images. Shapes come later.
+
+## The same thing with `DCGAN.fit`
+
+`keras_gans.DCGAN` is a `keras.Model` whose `train_step` is the function above
+(open `keras_gans/models/gan.py`: it reads the same, step 1 then step 2). Because
+it is a Keras model you get everything Keras offers for free: `fit`, the progress
+bar, callbacks, saving. We hand it the two networks we already trained a little,
+and carry on.
+
+`SampleGIF` draws a grid from the same 64 fixed latents after every epoch and
+makes a GIF at the end: the best way to watch a GAN learn.
+"""
+
+gan = keras_gans.DCGAN(generator, discriminator, seed=0)
+gan.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+            g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
+samples = keras_gans.callbacks.SampleGIF(f"{OUT}/fit_samples", num_images=64, scale=2)
+history = gan.fit(dataset, epochs=8 if tutorial.QUICK else 5,
+                  callbacks=[samples, tutorial.TimeLimit(tutorial.seconds(50))], verbose=2)
+tutorial.show(samples.gif_path)
+
+"""
+`fit` reports four numbers per epoch: the two losses, and `real_score` /
+`fake_score`, the mean probability the discriminator gives real and generated
+images. A healthy run keeps both away from 0 and 1: when the discriminator wins
+outright (real 1.0, fake 0.0) the generator stops learning (tutorial 5 shows that
+failure and how to spot it).
+
+Finally, generate new digits from new random latents.
+"""
+
+images = gan.generate(64, seed=123)
+tutorial.save_grid(images, f"{OUT}/generated.png")
+
+"""
+## What you saw
+
+- `real_images.png`: the training data.
+- `untrained_generator.png`: the generator before training: noise.
+- `after_hand_written_steps.png`: after a few seconds of the hand-written loop.
+- `fit_samples/progress.gif`: the same 64 latents, epoch after epoch, under `fit`.
+- `generated.png`: new samples at the end.
+
+In quick mode the run lasts about a minute, so the digits are rough: strokes and
+loops that are only starting to look like numbers. Give it more time
+(`KERAS_GANS_TIME_SCALE=5`) and they sharpen. Next, tutorial 2 runs the same model
+the way you would in Colab: a real dataset, a GPU, mixed precision, saving and
+loading.
+"""

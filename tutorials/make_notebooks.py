@@ -1,0 +1,171 @@
+"""Make the Colab notebooks from the tutorial scripts: `python tutorials/make_notebooks.py`.
+
+Each `tutorials/NN_name.py` is a "tutobook" (the keras-io format): a header
+docstring (Title, Author, Date created, Description), then code, with text cells
+written as top-level `\"\"\"...\"\"\"` strings that start at the beginning of a line.
+Every text cell becomes a Markdown cell, every stretch of code between them a code
+cell, and two cells are put in front: the title with an "Open in Colab" badge, and
+one that installs the package. The notebooks are never edited by hand;
+`--check` exits with status 1 when one is out of date with its script.
+"""
+
+import glob
+import json
+import os
+import re
+import sys
+
+# The GitHub repository the badges and the install cell point to.
+REPO = "keras-gans/keras_gans"
+BRANCH = "main"
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+NOTEBOOKS = os.path.join(HERE, "notebooks")
+
+INSTALL = f'''# Get keras_gans. In Colab this clones the repository (the tutorials' helper
+# `_quick.py` and the embedded digits live there) and installs the package; in a
+# local checkout it uses the checkout (install it first with `pip install -e .`).
+import os
+import subprocess
+import sys
+
+REPO = "{REPO}"
+if os.path.exists(os.path.join("..", "_quick.py")):
+    os.chdir("..")  # started from tutorials/notebooks/ in a checkout
+elif not os.path.exists("_quick.py"):
+    folder = REPO.split("/")[1]
+    if not os.path.exists(folder):
+        subprocess.run(["git", "clone", "--depth", "1", f"https://github.com/{{REPO}}.git"], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", f"./{{folder}}"], check=True)
+    os.chdir(os.path.join(folder, "tutorials"))
+print("working in", os.getcwd())'''
+
+
+def split_cells(source):
+    """The (kind, text) cells of a tutobook: kind is "markdown" or "code"."""
+    cells, code = [], []
+    lines = source.splitlines()
+
+    def flush_code():
+        text = "\n".join(code).strip("\n")
+        if text.strip():
+            cells.append(("code", text))
+        code.clear()
+
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith('"""'):
+            flush_code()
+            text = [line[3:]]
+            if line.rstrip().endswith('"""') and len(line.rstrip()) >= 6:
+                text = [line.rstrip()[3:-3]]
+            else:
+                i += 1
+                while not lines[i].rstrip().endswith('"""'):
+                    text.append(lines[i])
+                    i += 1
+                text.append(lines[i].rstrip()[:-3])
+            cells.append(("markdown", "\n".join(text).strip("\n")))
+        else:
+            code.append(line)
+        i += 1
+    flush_code()
+    return cells
+
+
+def header_fields(text):
+    """The `Key: value` lines of the header docstring, as a dict."""
+    fields = {}
+    for line in text.splitlines():
+        match = re.match(r"^([A-Z][A-Za-z ]+):\s*(.*)$", line.strip())
+        if match:
+            fields[match.group(1)] = match.group(2)
+    return fields
+
+
+def badge(name):
+    url = f"https://colab.research.google.com/github/{REPO}/blob/{BRANCH}/tutorials/notebooks/{name}.ipynb"
+    return f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({url})"
+
+
+def _cell(kind, text):
+    cell = {"cell_type": kind, "metadata": {}, "source": text.splitlines(keepends=True)}
+    if kind == "code":
+        cell.update(execution_count=None, outputs=[])
+    return cell
+
+
+def render(script_path):
+    """The notebook of one tutorial script, as the JSON text written to disk."""
+    name = os.path.splitext(os.path.basename(script_path))[0]
+    with open(script_path, encoding="utf-8") as file:
+        cells = split_cells(file.read())
+    if not cells or cells[0][0] != "markdown" or "Title" not in header_fields(cells[0][1]):
+        raise ValueError(f"{script_path} does not start with a tutobook header (a docstring with "
+                         "'Title:', 'Author:', 'Date created:' and 'Description:' lines).")
+    fields = header_fields(cells[0][1])
+    header = [f"# {fields['Title']}", "", badge(name), ""]
+    for key in ("Author", "Date created", "Last modified", "Description"):
+        if key in fields:
+            header.append(f"**{key}:** {fields[key]}<br>")
+    notebook = {
+        "cells": [_cell("markdown", "\n".join(header).removesuffix("<br>")), _cell("code", INSTALL)]
+        + [_cell(kind, text) for kind, text in cells[1:]],
+        "metadata": {
+            "accelerator": "GPU",
+            "colab": {"name": f"{name}.ipynb", "provenance": []},
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    for number, cell in enumerate(notebook["cells"]):
+        cell["id"] = f"cell-{number}"
+    return json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
+
+
+def tutorial_scripts():
+    return sorted(glob.glob(os.path.join(HERE, "[0-9][0-9]_*.py")))
+
+
+def notebook_path(script_path):
+    name = os.path.splitext(os.path.basename(script_path))[0]
+    return os.path.join(NOTEBOOKS, f"{name}.ipynb")
+
+
+def out_of_date():
+    """Scripts whose notebook is missing or differs from what `render` makes now."""
+    stale = []
+    for script in tutorial_scripts():
+        path = notebook_path(script)
+        if not os.path.exists(path):
+            stale.append(script)
+            continue
+        with open(path, encoding="utf-8") as file:
+            if file.read() != render(script):
+                stale.append(script)
+    return stale
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv == ["--check"]:
+        stale = out_of_date()
+        for script in stale:
+            print(f"out of date: {notebook_path(script)} (run python tutorials/make_notebooks.py)")
+        return 1 if stale else 0
+    if argv:
+        print("usage: python tutorials/make_notebooks.py [--check]")
+        return 2
+    os.makedirs(NOTEBOOKS, exist_ok=True)
+    for script in tutorial_scripts():
+        with open(notebook_path(script), "w", encoding="utf-8") as file:
+            file.write(render(script))
+        print("wrote", os.path.relpath(notebook_path(script)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
