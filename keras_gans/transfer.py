@@ -110,6 +110,18 @@ def _weighted_layers(discriminator, num_layers, argument):
     return weighted
 
 
+def _variant_class(variant):
+    """A GAN class from a `models.VARIANTS` key ("lsgan") or the class itself."""
+    if isinstance(variant, type) and issubclass(variant, GAN):
+        return variant
+    if variant not in VARIANTS:
+        raise ValueError(
+            f"Invalid value for argument `variant`. Expected one of {', '.join(VARIANTS)} or a GAN "
+            f"class. Received: variant={variant!r}"
+        )
+    return VARIANTS[variant]
+
+
 def _fresh_copy(network):
     # Same architecture, new layers, weights drawn again from the initializers.
     return keras.models.clone_model(network)
@@ -174,20 +186,18 @@ def fine_tune(source, transfer="both", freeze_discriminator_layers=0, keep_optim
             f"transferred discriminator, and transfer={transfer!r} starts it afresh. "
             f"Received: freeze_discriminator_layers={freeze_discriminator_layers}"
         )
-    if isinstance(variant, str):
-        if variant not in VARIANTS:
-            raise ValueError(
-                f"Invalid value for argument `variant`. Expected one of {', '.join(VARIANTS)} or a GAN "
-                f"class. Received: variant={variant!r}"
-            )
-        variant = VARIANTS[variant]
-    variant = variant or type(source)
+    variant = type(source) if variant is None else _variant_class(variant)
 
-    new_generator = source.generator if keeps_generator else (generator or _fresh_copy(source.generator))
-    new_discriminator = (source.discriminator if keeps_discriminator
-                         else discriminator or _fresh_copy(source.discriminator))
-    _weighted_layers(new_discriminator, freeze_discriminator_layers, "freeze_discriminator_layers")
-    freeze_first_layers(new_discriminator, freeze_discriminator_layers)
+    if keeps_generator:
+        generator = source.generator
+    elif generator is None:
+        generator = _fresh_copy(source.generator)
+    if keeps_discriminator:
+        discriminator = source.discriminator
+    elif discriminator is None:
+        discriminator = _fresh_copy(source.discriminator)
+    _weighted_layers(discriminator, freeze_discriminator_layers, "freeze_discriminator_layers")
+    freeze_first_layers(discriminator, freeze_discriminator_layers)
 
     if keep_optimizer_state:
         if not source.compiled:
@@ -205,7 +215,7 @@ def fine_tune(source, transfer="both", freeze_discriminator_layers=0, keep_optim
         if keeps_generator:
             g_optimizer = getattr(source.g_optimizer, "inner_optimizer", source.g_optimizer)
 
-    gan = variant(new_generator, new_discriminator, seed=seed)
+    gan = variant(generator, discriminator, seed=seed)
     gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, **compile_kwargs)
     return gan
 
@@ -253,13 +263,7 @@ def compare_vgg16_discriminator(dataset, output_dir, epochs=5, variant="lsgan", 
     >>> data = keras_gans.data.load("mnist5k", image_size=32, num_images=1000)  # doctest: +SKIP
     >>> compare_vgg16_discriminator(data, "runs/vgg16", epochs=10)  # doctest: +SKIP
     """
-    if isinstance(variant, str):
-        if variant not in VARIANTS:
-            raise ValueError(
-                f"Invalid value for argument `variant`. Expected one of {', '.join(VARIANTS)} or a GAN "
-                f"class. Received: variant={variant!r}"
-            )
-        variant = VARIANTS[variant]
+    variant = _variant_class(variant)
     shape = dataset.element_spec.shape
     image_size, channels = int(shape[1]), int(shape[-1])
 
@@ -337,6 +341,7 @@ def plot_loss_comparison(histories, path=None, title=None):
     <Figure ...>
     """
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=(10, 4), layout="constrained")
     for axis, key in zip(figure.subplots(1, 2), ("d_loss", "g_loss")):
@@ -344,6 +349,7 @@ def plot_loss_comparison(histories, path=None, title=None):
             values = getattr(history, "history", history)[key]
             axis.plot(range(1, len(values) + 1), values, marker="o", label=run)
         axis.set_xlabel("epoch")
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True))
         axis.set_ylabel(key)
         axis.legend()
     if title:

@@ -159,3 +159,14 @@ def test_bad_arguments_teach(tmp_path):
         small_vgg_discriminator(weights=os.path.join(tmp_path, "missing.weights.h5"))
     with pytest.raises(ValueError, match="Invalid value for argument `channels`"):
         small_vgg_discriminator(channels=2)
+
+
+def test_failed_imagenet_download_says_what_to_do(monkeypatch):
+    def offline(*args, **kwargs):
+        raise Exception("URL fetch failure on https://storage.googleapis.com/...: None -- no network")
+
+    # Stands in for the download, so the test stays offline.
+    monkeypatch.setattr(keras.applications, "VGG16", offline)
+    with pytest.raises(OSError, match="Could not download VGG16's ImageNet weights .*Offline, pass "
+                                      "weights=None or the path of a `.weights.h5` file"):
+        small_vgg_discriminator(weights="imagenet")

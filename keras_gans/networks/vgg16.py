@@ -53,7 +53,7 @@ class VGG16Preprocessing(layers.Layer):
     A single-channel image is repeated to three channels first (grey as R = G = B).
 
     Example:
-    >>> VGG16Preprocessing()(keras.ops.ones((1, 2, 2, 3)))[0, 0, 0]
+    >>> keras.ops.convert_to_numpy(VGG16Preprocessing()(keras.ops.ones((1, 2, 2, 3))))[0, 0, 0]
     array([151.061, 138.221, 131.32 ], dtype=float32)
     """
 
