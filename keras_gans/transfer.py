@@ -225,8 +225,8 @@ def fine_tune(source, transfer="both", freeze_discriminator_layers=0, keep_optim
 
 def compare_vgg16_discriminator(dataset, output_dir, epochs=5, variant="lsgan", latent_dim=128, width=64,
                                 vgg_weights="imagenet", frozen_until="block3_conv3", unfreeze_from=None,
-                                learning_rate=2e-4, beta_1=0.5, seed=0, num_samples=64, verbose=1,
-                                **compile_kwargs):
+                                normalization="batch", learning_rate=2e-4, beta_1=0.5, seed=0, num_samples=64,
+                                verbose=1, **compile_kwargs):
     """The seed article's experiment: one GAN from scratch, one with a VGG16 discriminator.
 
     Both runs share everything but the discriminator: the variant (LSGAN, as in
@@ -234,10 +234,13 @@ def compare_vgg16_discriminator(dataset, output_dir, epochs=5, variant="lsgan", 
     initial weights (same random seed when it is built) and the fixed latents of
     the sample grids. Written to `output_dir`:
 
-        scratch/  and  vgg16/     epoch_NNN.png grids, progress.gif, history.csv, gan.keras
+        scratch/ and vgg16/         each run's epoch_NNN.png grids, progress.gif,
+                                    history.csv (per epoch), history_steps.csv (per
+                                    step), losses.png, gan.keras
         side_by_side/epoch_NNN.png  both grids of an epoch, scratch on the left
         side_by_side.gif            the same as a GIF
-        losses.png                  d_loss and g_loss per epoch of both runs
+        losses.png                  d_loss and g_loss of both runs, step by step,
+                                    with a rolling mean over one epoch
 
     Args:
         dataset: a `tf.data.Dataset` of image batches in [-1, 1] (e.g. `keras_gans.data.load(...)`).
@@ -249,6 +252,8 @@ def compare_vgg16_discriminator(dataset, output_dir, epochs=5, variant="lsgan", 
         vgg_weights: "imagenet" (downloads once), None, or a `.weights.h5` path.
         frozen_until: last VGG16 layer kept (the seed: "block3_conv3").
         unfreeze_from: optionally fine-tune the VGG layers from this one upward.
+        normalization: of both discriminators: "batch" (the seed) or "layer" (use
+            it with "wgan-gp", whose gradient penalty is per example).
         learning_rate: Adam learning rate of all four optimizers.
         beta_1: Adam beta_1.
         seed: seed of the weights, the latent samplers and the fixed latents.
@@ -257,7 +262,7 @@ def compare_vgg16_discriminator(dataset, output_dir, epochs=5, variant="lsgan", 
         **compile_kwargs: passed to `compile` (e.g. `jit_compile=True`).
 
     Returns:
-        A dict: {"scratch": History, "vgg16": History, "losses": path, "gif": path}.
+        A dict: {"scratch": StepHistory, "vgg16": StepHistory, "losses": path, "gif": path}.
 
     Example:
     >>> data = keras_gans.data.load("mnist5k", image_size=32, num_images=1000)  # doctest: +SKIP
@@ -273,24 +278,29 @@ def compare_vgg16_discriminator(dataset, output_dir, epochs=5, variant="lsgan", 
         keras.utils.set_random_seed(seed)
         generator = networks.dcgan_generator(image_size, channels, latent_dim, width=width)
         if run == "scratch":
-            discriminator = networks.dcgan_discriminator(image_size, channels, width=width)
+            discriminator = networks.dcgan_discriminator(image_size, channels, width=width,
+                                                         normalization=normalization)
         else:
             discriminator = networks.vgg16_discriminator(image_size, channels, weights=vgg_weights,
                                                          frozen_until=frozen_until,
-                                                         unfreeze_from=unfreeze_from)
+                                                         unfreeze_from=unfreeze_from,
+                                                         normalization=normalization)
         gan = variant(generator, discriminator, seed=seed)
         gan.compile(d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta_1),
                     g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta_1), **compile_kwargs)
         run_dir = os.path.join(output_dir, run)
+        histories[run] = callbacks.StepHistory(os.path.join(run_dir, "history_steps.csv"))
         run_callbacks = [
             callbacks.SampleGIF(run_dir, num_images=num_samples, seed=seed),
             keras.callbacks.CSVLogger(os.path.join(run_dir, "history.csv")),
+            histories[run],
         ]
         if verbose:
             print(f"{variant.__name__} with the {run} discriminator, {epochs} epochs -> {run_dir}/")
-        histories[run] = gan.fit(dataset, epochs=epochs, callbacks=run_callbacks, verbose=verbose,
-                                 shuffle=False)
+        gan.fit(dataset, epochs=epochs, callbacks=run_callbacks, verbose=verbose, shuffle=False)
         gan.save(os.path.join(run_dir, "gan.keras"))
+        plotting.plot_losses(histories[run], path=os.path.join(run_dir, "losses.png"),
+                             title=f"{variant.__name__}, {run} discriminator")
 
     gif = _side_by_side(output_dir, epochs)
     losses_path = os.path.join(output_dir, "losses.png")
@@ -325,13 +335,18 @@ def _with_title(image, title):
     return np.concatenate([np.asarray(strip), image], axis=0)
 
 
-def plot_loss_comparison(histories, path=None, title=None):
-    """Plot d_loss and g_loss per epoch of several runs, one panel per loss.
+def plot_loss_comparison(histories, path=None, title=None, window=None):
+    """Plot d_loss and g_loss of several runs on shared axes, one panel per loss.
+
+    Raw values are drawn faint and a trailing rolling mean on top, as
+    `plotting.plot_losses` does for one run (the same window for every run).
 
     Args:
-        histories: {run name: Keras `History` or its `.history` dict}.
+        histories: {run name: a `StepHistory`, a Keras `History` or a `.history` dict}.
         path: PNG to write (optional).
         title: figure title.
+        window: steps in the rolling mean (default: one epoch of steps of the first
+            run; 1 for per-epoch histories).
 
     Returns:
         The matplotlib Figure.
@@ -341,19 +356,22 @@ def plot_loss_comparison(histories, path=None, title=None):
     <Figure ...>
     """
     from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
 
-    figure = Figure(figsize=(10, 4), layout="constrained")
+    curves = {run: plotting.history_series(history) for run, history in histories.items()}
+    _, _, x_label, steps_per_epoch = next(iter(curves.values()))
+    window = window or steps_per_epoch or 1
+    figure = Figure(figsize=(11, 4), layout="constrained")
     for axis, key in zip(figure.subplots(1, 2), ("d_loss", "g_loss")):
-        for run, history in histories.items():
-            values = getattr(history, "history", history)[key]
-            axis.plot(range(1, len(values) + 1), values, marker="o", label=run)
-        axis.set_xlabel("epoch")
-        axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+        for i, (run, (x, series, _, _)) in enumerate(curves.items()):
+            color = f"C{i}"
+            if window > 1:
+                axis.plot(x, series[key], color=color, alpha=0.25, linewidth=0.8)
+            axis.plot(x, plotting.rolling_mean(series[key], window), color=color, label=run)
+        axis.set_xlabel(x_label)
         axis.set_ylabel(key)
         axis.legend()
     if title:
-        figure.suptitle(title)
+        figure.suptitle(f"{title} (rolling mean over {window} steps)" if window > 1 else title)
     if path:
         figure.savefig(path, dpi=100)
     return figure
