@@ -227,3 +227,20 @@ def test_load_by_name_takes_a_folder(tmp_path):
     assert batch.shape == (4, 16, 16, 3)
     with pytest.raises(ValueError, match="or a folder of images. Received: name='celebb'"):
         data.load("celebb")
+
+
+def test_the_fast_jpeg_path_agrees_with_full_decoding(tmp_path):
+    # JPEGs are decoded straight into the centre square, at half size when it is at
+    # least twice image_size; a lossless PNG of the same face takes the generic path.
+    folder = tmp_path / "same_face"
+    folder.mkdir()
+    rows, columns = np.mgrid[0:218, 0:178]
+    face = np.stack([rows * 255 // 217, columns * 255 // 177, (rows + columns) % 256 // 2], axis=-1)
+    Image.fromarray(face.astype("uint8")).save(folder / "a.png")
+    Image.fromarray(face.astype("uint8")).save(folder / "b.jpg", quality=100, subsampling=0)
+    for image_size in (32, 64, 128):  # half-size decoding at 32 and 64, full size at 128
+        png, jpeg = data.image_folder_arrays(str(folder), image_size=image_size).astype(int)
+        # Rows 20..197, all columns, averaged down: one row off and the gradients would show it.
+        square = tf.image.resize(face[20:198].astype("float32"), (image_size, image_size), method="area")
+        np.testing.assert_array_equal(png, np.round(square.numpy()))
+        assert np.abs(png - jpeg).mean() < 1.5, image_size
