@@ -155,6 +155,10 @@ class SampleGIF(keras.callbacks.Callback):
         self._writer = None
         self._steps_counted = 0
         self._epoch = 0
+        if not every_n_steps:
+            # No per-step work: keep Keras' default (empty) batch hook, so this
+            # callback alone does not make `fit` wait for every step to finish.
+            self.on_train_batch_end = keras.callbacks.Callback.on_train_batch_end.__get__(self)
 
     # The frame schedule: its file-name prefix and digits.
     @property
@@ -433,7 +437,7 @@ class Diagnostics(keras.callbacks.Callback):
       of real images.
 
           spread(X) = mean over pairs i < j of sqrt(mean((x_i - x_j)^2))
-          diversity = spread(G(z_fixed)) / spread(reference_images)
+          sample_diversity = spread(G(z_fixed)) / spread(reference_images)
 
       The real images come from `reference_images=` (an array or a dataset, of
       which the first `num_samples` images are used); a callback never sees the
@@ -454,10 +458,10 @@ class Diagnostics(keras.callbacks.Callback):
     also every `check_every_n_steps` steps when given. Each warning is printed
     once when its condition starts (again only if it clears and returns), kept
     in `warnings`, appended to `log_path` when given, and recorded in the
-    epoch's logs (so `History`, `CSVLogger` and `StepHistory` see it) as
-    `warnings` (how many this epoch) and `diversity` (when the collapse check is
-    on). Put `Diagnostics` before `CSVLogger` in the callbacks list so the
-    logger sees those keys.
+    epoch's logs (so `History` and `CSVLogger` see it) as `warnings` (how many
+    this epoch) and `sample_diversity` (the diversity above, when the collapse
+    check is on). Put `Diagnostics` before `CSVLogger` in the callbacks list so
+    the logger sees those keys.
 
     Args:
         reference_images: real images in [-1, 1] for the collapse check: an array
@@ -659,7 +663,7 @@ class Diagnostics(keras.callbacks.Callback):
         if logs is not None:
             logs["warnings"] = float(self._epoch_warnings)
             if self._latents is not None:
-                logs["diversity"] = float(diversity) if diversity is not None else float("nan")
+                logs["sample_diversity"] = float(diversity) if diversity is not None else float("nan")
 
 
 def mean_pairwise_distance(images):

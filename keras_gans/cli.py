@@ -163,7 +163,7 @@ def _train(args):
         gan = keras_gans.models.build_gan(args.model, args.image_size, channels, args.latent_dim,
                                           width=args.width, seed=args.seed)
         gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, jit_compile=args.jit_compile)
-    # Diagnostics first: the loggers after it record its `warnings` / `diversity` keys.
+    # Diagnostics first: the loggers after it record its `warnings` / `sample_diversity` keys.
     paths = {name: os.path.join(run_dir, name) for name in (
         "history_steps.csv", "losses.png", "scores.png", "progress.gif", "last_good.weights.h5",
         "warnings.txt")}

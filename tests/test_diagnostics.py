@@ -44,7 +44,7 @@ def test_collapse_fires_on_a_generator_that_ignores_its_latents(capsys):
     _, history = fit(latent_ignoring_generator(), diagnostics)
     assert [w["kind"] for w in diagnostics.warnings] == ["collapse"]  # once, not every epoch
     assert diagnostics.warnings[0]["step"] == 3 and diagnostics.warnings[0]["epoch"] == 1
-    assert history.history["diversity"][0] < 1e-3
+    assert history.history["sample_diversity"][0] < 1e-3
     assert history.history["warnings"] == [1.0, 0.0]
     out = capsys.readouterr().out
     assert "step 3 (epoch 1): the generator may be collapsing" in out
@@ -56,7 +56,7 @@ def test_quiet_on_a_short_healthy_run(capsys):
     diagnostics = Diagnostics(reference_images=random_images(64), collapse_warmup_steps=0)
     _, history = fit(linear_generator(), diagnostics)
     assert diagnostics.warnings == []
-    assert min(history.history["diversity"]) > 0.3
+    assert min(history.history["sample_diversity"]) > 0.3
     # The package's own tiny DCGAN with the default thresholds.
     diagnostics = Diagnostics(reference_images=random_images(64))
     _, history = fit(tiny_networks()[0], diagnostics)
@@ -163,7 +163,7 @@ def test_warnings_reach_csv_logger_and_history(tmp_path):
     fit(latent_ignoring_generator(), diagnostics, callbacks=[keras.callbacks.CSVLogger(str(path))])
     header, first, second = path.read_text().strip().splitlines()
     columns = header.split(",")
-    assert "warnings" in columns and "diversity" in columns
+    assert "warnings" in columns and "sample_diversity" in columns
     assert first.split(",")[columns.index("warnings")] == "1.0"
     assert second.split(",")[columns.index("warnings")] == "0.0"
 
