@@ -233,7 +233,7 @@ def _save(figure, path):
     return figure
 
 
-def plot_losses(history, window=None, path=None, title="GAN losses"):
+def plot_losses(history, window=None, path=None, title="GAN losses", metrics=None):
     """Loss curves: every `*loss*` metric, raw values faint and a rolling mean on top.
 
     GAN losses are noisy step to step and do not say whether the images are good
@@ -248,6 +248,8 @@ def plot_losses(history, window=None, path=None, title="GAN losses"):
             per-step history; none for per-epoch values, already epoch means).
         path: also save the figure as a PNG here.
         title: the figure's title.
+        metrics: names of the curves to draw instead (e.g. a WGAN-GP's
+            `["wasserstein_estimate", "gradient_penalty"]`).
 
     Returns:
         The `matplotlib.figure.Figure`.
@@ -257,7 +259,8 @@ def plot_losses(history, window=None, path=None, title="GAN losses"):
     >>> figure = plot_losses(history, window=2, path="/tmp/losses.png")
     """
     x, series, x_label, steps_per_epoch = history_series(history)
-    names = [name for name in series if "loss" in name and not name.startswith("val_")]
+    names = list(metrics) if metrics else [n for n in series if "loss" in n and not n.startswith("val_")]
+    _check_names(names, series)
     if not names:
         raise ValueError(
             "Invalid value for argument `history`. Expected metrics whose names contain 'loss' (such as "
@@ -268,6 +271,15 @@ def plot_losses(history, window=None, path=None, title="GAN losses"):
     _draw_curves(axes, x, series, names, window)
     _epoch_axis(axes, x_label, steps_per_epoch)
     return _save(figure, path)
+
+
+def _check_names(names, series):
+    missing = [name for name in names if name not in series]
+    if missing:
+        raise ValueError(
+            f"Invalid value for argument `metrics`. {missing} not in the history. "
+            f"Received metrics: {sorted(series)}"
+        )
 
 
 def plot_scores(history, window=None, path=None, probabilities=None, title="Discriminator scores"):

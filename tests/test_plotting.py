@@ -84,6 +84,16 @@ def test_step_history_callback_is_accepted(tmp_path):
     assert "d_loss (mean of 4)" in [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
 
 
+def test_chosen_metrics(tmp_path):
+    history = {"step": [1, 2, 3, 4], "d_loss": [1, 2, 3, 4], "wasserstein_estimate": [0.1, 0.3, 0.2, 0.4],
+               "gradient_penalty": [1.0, 0.5, 0.2, 0.1]}
+    figure = plotting.plot_losses(history, window=2, metrics=["wasserstein_estimate", "gradient_penalty"])
+    legend = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
+    assert legend == ["wasserstein_estimate (mean of 2)", "gradient_penalty (mean of 2)"]
+    with pytest.raises(ValueError, match=r"\['gp'\] not in the history"):
+        plotting.plot_losses(history, metrics=["gp"])
+
+
 def test_errors_name_what_is_missing():
     with pytest.raises(ValueError, match=r"Expected `real_score` and `fake_score` metrics\. "
                                          r"Received metrics: \['d_loss', 'g_loss'\]"):
