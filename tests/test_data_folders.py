@@ -244,3 +244,14 @@ def test_the_fast_jpeg_path_agrees_with_full_decoding(tmp_path):
         square = tf.image.resize(face[20:198].astype("float32"), (image_size, image_size), method="area")
         np.testing.assert_array_equal(png, np.round(square.numpy()))
         assert np.abs(png - jpeg).mean() < 1.5, image_size
+
+
+def test_the_command_line_takes_a_folder_as_dataset(tmp_path, capsys):
+    from keras_gans import cli
+
+    folder = write_faces(str(tmp_path / "faces"), 1)
+    assert cli.build_parser().parse_args(["train", "--dataset", folder]).dataset == folder
+    assert cli.build_parser().parse_args(["train", "--dataset", "cifar10"]).dataset == "cifar10"
+    with pytest.raises(SystemExit):
+        cli.build_parser().parse_args(["train", "--dataset", str(tmp_path / "nowhere")])
+    assert "a folder of images, got" in capsys.readouterr().err
