@@ -22,6 +22,20 @@ EXPECTED = {
     "01_anatomy_of_a_gan": (["real_images.png", "untrained_generator.png", "after_hand_written_steps.png",
                              "fit_samples/progress.gif", "fit_samples/epoch_001.png", "generated.png"],
                             False),
+    "02_dcgan_with_fit": (["real_images.png", "samples/progress.gif", "losses.png",
+                           "generated_by_loaded_model.png", "latent_walk.png"], False),
+    "03_gan_losses": (["discriminator_losses.png", "generator_losses.png", "side_by_side.png",
+                       "loss_curves.png"], True),
+    "04_wgan_and_gradient_penalty": (["gradient_norms.png", "critic_weights.png", "samples_wgan.png",
+                                      "samples_wgan-gp.png"], True),
+    "05_failure_modes": (["saturation_scores.png", "mode_collapse.png"], True),
+    "06_transfer_with_vgg16": (["side_by_side.gif", "losses.png", "scratch/progress.gif",
+                                "vgg16/progress.gif"], True),
+    "07_fine_tuning": (["new_data.png", "source_samples.png", "fine_tuning.png"], True),
+    "08_evaluating_gans": (["degraded_examples.png", "sample_size.png", "fid_over_training.png",
+                            "final_samples.png"], True),
+    "09_self_attention_sagan": (["dcgan_vs_sagan.png", "attention_maps.png"], True),
+    "10_speed": (["speeds.png"], True),
 }
 
 

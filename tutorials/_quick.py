@@ -37,7 +37,7 @@ TIME_SCALE = float(os.environ.get("KERAS_GANS_TIME_SCALE", "1"))
 # The settings of each mode. Quick: small networks on 32x32 grey digits.
 # Full: the seed article's DCGAN on 64x64 colour faces.
 if QUICK:
-    IMAGE_SIZE, CHANNELS, LATENT_DIM, WIDTH, BATCH_SIZE = 32, 1, 64, 32, 64
+    IMAGE_SIZE, CHANNELS, LATENT_DIM, WIDTH, BATCH_SIZE = 32, 1, 64, 32, 32
 else:
     IMAGE_SIZE, CHANNELS, LATENT_DIM, WIDTH, BATCH_SIZE = 64, 3, 128, 64, 128
 
@@ -76,20 +76,31 @@ def seconds(quick_seconds):
     return max(1.0, quick_seconds * TIME_SCALE) if QUICK else None
 
 
+def scaled(quick_value, minimum=1):
+    """A quick-mode count (epochs, images) times KERAS_GANS_TIME_SCALE, for loops not limited by time."""
+    return max(minimum, round(quick_value * TIME_SCALE))
+
+
 class TimeLimit(keras.callbacks.Callback):
-    """Stop `fit` once `limit` seconds have passed (None: never). Quick mode uses it
-    so a tutorial takes the same time on any laptop; the pictures are whatever the
-    networks reached by then."""
+    """Stop `fit` once `limit` seconds of training have passed (None: never).
+
+    Quick mode uses it so a tutorial takes about the same time on any laptop; the
+    pictures are whatever the networks reached by then. The clock starts after the
+    first step, which is when TensorFlow traces and compiles `train_step` (seconds
+    for a big step such as WGAN-GP's), so every model gets the same training time.
+    """
 
     def __init__(self, limit):
         super().__init__()
         self.limit = limit
 
     def on_train_begin(self, logs=None):
-        self.start = time.perf_counter()
+        self.start = None
 
     def on_train_batch_end(self, batch, logs=None):
-        if self.limit is not None and time.perf_counter() - self.start > self.limit:
+        if self.start is None:
+            self.start = time.perf_counter()
+        elif self.limit is not None and time.perf_counter() - self.start > self.limit:
             self.model.stop_training = True
 
 
