@@ -4,6 +4,20 @@ The contract every loader keeps: a `tf.data.Dataset` of float32 batches
 (B, H, W, C) in [-1, 1], already shuffled, batched and prefetched. Images are
 decoded and resized once and kept as **uint8** (4x smaller than float32); they are
 converted to float32 only after the cache, batch by batch.
+
+Loaders:
+    load_mnist_5k       the 5,000 embedded MNIST digits (offline, about a second)
+    load_image_folder   any folder of JPEG/PNG images, recursive
+    load_celeba         CelebA from tfds (`celeb_a`) or from an image folder
+    load_tfds           MNIST, Fashion-MNIST, KMNIST, CIFAR-10 from tfds
+    load                any of them by the name the command line uses
+
+The shared path (folders and tfds alike):
+
+    decode -> centre crop to a square -> resize to image_size (area averaging when
+    shrinking) -> one uint8 array (in memory, or a memory-mapped .npy in cache_dir)
+    -> each epoch: seeded shuffle of the indices -> batch -> gather -> float32 [-1, 1]
+    -> prefetch
 """
 
 import hashlib
@@ -75,9 +89,10 @@ def batches_from_uint8(images, batch_size, seed=None, shuffle=True, drop_remaind
     shuffle (seeded, reshuffled every epoch) -> batch -> uint8 to [-1, 1] -> prefetch.
 
     What is shuffled is the list of indices, not the images: every batch gathers its
-    images from the one uint8 array, so the pipeline holds no second copy of the data
-    (a `shuffle` buffer over the images themselves would). A `np.memmap` (the disk
-    cache of `cache_dir=`) is read batch by batch and never loaded whole.
+    images from one uint8 tensor, so no `shuffle` buffer holds a second copy of the
+    data. Making that tensor from a NumPy array copies it once (the loaders drop
+    their array right after, so the peak is briefly twice the data). A `np.memmap`
+    (the disk cache of `cache_dir=`) is not copied: it is read batch by batch.
 
     `drop_remainder=True` by default: a GAN's batch norm and `tf.distribute` both
     prefer every batch to have the same size.
@@ -499,7 +514,7 @@ _CELEBA_HOW_TO = (
 
 
 def _tfds_split(name, split, data_dir=None, download=False, manual_dir=None):
-    """A tfds split of decoded examples, without any network wait unless `download=True`.
+    """A tfds split with its images still encoded, without any network wait unless `download=True`.
 
     The prepared copy in `data_dir` is tried first with `download=False`, which fails
     in a fraction of a second when it is not there (a plain `tfds.load` would start
@@ -507,8 +522,10 @@ def _tfds_split(name, split, data_dir=None, download=False, manual_dir=None):
     """
     import tensorflow_datasets as tfds
 
+    # The images stay encoded: the shared path decodes them (a JPEG straight into its centre square).
+    options = dict(split=split, shuffle_files=False, decoders={"image": tfds.decode.SkipDecoding()})
     try:
-        return tfds.load(name, split=split, data_dir=data_dir, download=False, shuffle_files=False)
+        return tfds.load(name, data_dir=data_dir, download=False, **options)
     except AssertionError:  # tfds' "could not find data" error is an AssertionError
         pass
     where = data_dir or "~/tensorflow_datasets"
@@ -521,9 +538,9 @@ def _tfds_split(name, split, data_dir=None, download=False, manual_dir=None):
                     "so tfds would try to download them. " + _CELEBA_HOW_TO)
         builder = tfds.builder(name, data_dir=data_dir)
         builder.download_and_prepare(download_config=tfds.download.DownloadConfig(manual_dir=manual_dir))
-        return builder.as_dataset(split=split, shuffle_files=False)
+        return builder.as_dataset(**options)
     if download:
-        return tfds.load(name, split=split, data_dir=data_dir, download=True, shuffle_files=False)
+        return tfds.load(name, data_dir=data_dir, download=True, **options)
     message = f"The tfds dataset {name!r} is not prepared in {where}, and download=False. "
     if name == "celeb_a":
         raise FileNotFoundError(message + _CELEBA_HOW_TO)
@@ -557,13 +574,11 @@ def tfds_arrays(name, image_size=32, split="train", num_images=None, channels=No
     pad = pad and side == 28 and image_size >= 32
 
     def prepare(index, example):
-        image = example["image"]
-        if native_channels != channels:
-            image = (tf.image.grayscale_to_rgb(image) if channels == 3
-                     else tf.cast(tf.round(tf.image.rgb_to_grayscale(tf.cast(image, tf.float32))), tf.uint8))
+        # The same path as image files: the decoder converts the channels and crops.
+        square = decode_centre_square(example["image"], channels, image_size)
         if pad:  # 28 -> 32 with a 2-pixel black border (the LeNet convention), then resize
-            image = tf.pad(image, [[2, 2], [2, 2], [0, 0]])
-        return index, center_crop_and_resize(image, image_size), False
+            square = tf.pad(square, [[2, 2], [2, 2], [0, 0]])
+        return index, resize_square(square, image_size), False
 
     def build():
         examples = _tfds_split(tfds_name, split, data_dir, download, manual_dir)
