@@ -73,7 +73,6 @@ def build_parser():
                        help="train under mixed_float16 (for GPUs; slow on a CPU)")
     train.add_argument("--jit-compile", action="store_true", help="compile the train step with XLA")
     train.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1, help="Keras progress output")
-
     train.add_argument("--init-from", default=None, metavar="GAN_KERAS",
                        help="fine-tune: start from a saved gan.keras (its networks replace --width; "
                             "--image-size and --latent-dim must match it)")
@@ -84,6 +83,11 @@ def build_parser():
     train.add_argument("--keep-optimizer-state", action="store_true",
                        help="with --init-from: continue the transferred networks' optimizers "
                             "(default: fresh ones)")
+    train.add_argument("--resume", default=None, metavar="RUN_DIR",
+                       help="continue an interrupted run from its newest checkpoint, with the options "
+                            "it was started with (--epochs may be raised)")
+    train.add_argument("--checkpoint-every", type=_positive_int, default=None, metavar="N",
+                       help="also checkpoint every N steps (always at the end of every epoch)")
 
     experiment = commands.add_parser(
         "transfer-experiment", help="the same GAN with a discriminator from scratch and one on frozen VGG16")
@@ -141,16 +145,21 @@ def _train(args):
     import keras
 
     import keras_gans
+    from keras_gans import runs
 
+    resuming = args.resume is not None
+    if resuming:
+        args = _resumed_options(args)
     if args.mixed_precision:
         keras_gans.enable_mixed_precision("mixed_float16")
     keras.utils.set_random_seed(args.seed)
-    run_dir = args.output or os.path.join(
+    run_dir = args.output = args.output or os.path.join(
         "saved_models",
         f"{args.model}_{os.path.basename(os.path.normpath(args.dataset))}_{datetime.datetime.now():%Y%m%d-%H%M%S}")
     os.makedirs(run_dir, exist_ok=True)
-    with open(os.path.join(run_dir, "config.json"), "w") as f:
-        json.dump(vars(args), f, indent=2)
+    if not resuming:
+        runs.write_json(os.path.join(run_dir, "config.json"),
+                        {key: value for key, value in vars(args).items() if key not in ("given", "resume")})
 
     dataset = keras_gans.data.load(args.dataset, image_size=args.image_size, batch_size=args.batch_size,
                                    num_images=args.num_images, seed=args.seed)
@@ -165,24 +174,31 @@ def _train(args):
         gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, jit_compile=args.jit_compile)
     # Diagnostics first: the loggers after it record its `warnings` / `sample_diversity` keys.
     paths = {name: os.path.join(run_dir, name) for name in (
-        "history_steps.csv", "losses.png", "scores.png", "progress.gif", "last_good.weights.h5",
-        "warnings.txt")}
+        "history.csv", "history_steps.csv", "losses.png", "scores.png", "progress.gif",
+        "last_good.weights.h5", "warnings.txt")}
+    initial_epoch = _restore(gan, run_dir, paths, args.epochs) if resuming else 0
+    if initial_epoch is None:
+        return 0
     diagnostics = keras_gans.callbacks.Diagnostics(reference_images=dataset,
                                                    checkpoint_path=paths["last_good.weights.h5"],
                                                    log_path=paths["warnings.txt"])
-    step_history = keras_gans.callbacks.StepHistory(paths["history_steps.csv"])
+    step_history = keras_gans.callbacks.StepHistory(paths["history_steps.csv"], append=resuming)
     callbacks = [
         diagnostics,
         step_history,
         keras_gans.callbacks.SampleGIF(run_dir, seed=args.seed),
-        keras.callbacks.CSVLogger(os.path.join(run_dir, "history.csv")),
+        # The epoch's row is logged before its checkpoint is taken: a kill between
+        # the two retrains that epoch on resume, and `_restore` drops the row.
+        keras.callbacks.CSVLogger(paths["history.csv"], append=resuming),
+        runs.RunCheckpoint(run_dir, every_n_steps=args.checkpoint_every),
     ]
     print(f"Training {args.model} on {args.dataset} for {args.epochs} epochs; writing to {run_dir}/")
     start = time.perf_counter()
-    gan.fit(dataset, epochs=args.epochs, callbacks=callbacks, verbose=args.verbose, shuffle=False)
+    gan.fit(dataset, initial_epoch=initial_epoch, epochs=args.epochs, callbacks=callbacks,
+            verbose=args.verbose, shuffle=False)
     minutes = (time.perf_counter() - start) / 60
-    gan.save(os.path.join(run_dir, "gan.keras"))
-    gan.generator.save(os.path.join(run_dir, "generator.keras"))
+    runs.write_atomically(os.path.join(run_dir, "gan.keras"), gan.save)
+    runs.write_atomically(os.path.join(run_dir, "generator.keras"), gan.generator.save)
     print(f"Done in {minutes:.1f} min. In {run_dir}/: gan.keras, generator.keras, "
           "history.csv, epoch_NNN.png grids, progress.gif")
     keras_gans.plotting.plot_losses(step_history, path=paths["losses.png"])
@@ -195,6 +211,48 @@ def _train(args):
           + (f", written to {paths['warnings.txt']}" if diagnostics.warnings else "")
           + f"; last good weights in {paths['last_good.weights.h5']}")
     return 0
+
+
+# Options a resumed run may change: train for longer, or talk more or less.
+_RESUME_MAY_CHANGE = ("epochs", "verbose", "resume", "command")
+
+
+def _resumed_options(args):
+    """`train --resume DIR`: the options DIR was started with, checked against those given now."""
+    config_path = os.path.join(args.resume, "config.json")
+    if not os.path.isfile(config_path):
+        raise ValueError(f"{args.resume} is not a keras-gans run folder (it has no config.json)")
+    with open(config_path) as f:
+        stored = json.load(f)
+    for name, value in args.given.items():
+        if name not in _RESUME_MAY_CHANGE and stored.get(name) != value:
+            flag = "--" + name.replace("_", "-")
+            raise ValueError(f"{flag} {value} contradicts the run in {args.resume}, which was started with "
+                             f"{flag} {stored.get(name)}; leave {flag} out to resume it")
+    return argparse.Namespace(**{**stored, "output": args.resume, "resume": args.resume,
+                                 "epochs": args.given.get("epochs", stored["epochs"]),
+                                 "verbose": args.given.get("verbose", stored["verbose"])})
+
+
+def _restore(gan, run_dir, paths, epochs):
+    """Load a resumed run's newest good checkpoint; the epoch to go on from (None: finished)."""
+    from keras_gans import runs
+
+    epochs_done, step = runs.restore_latest(gan, run_dir)
+    if epochs_done >= epochs:
+        print(f"The run in {run_dir} has finished its {epochs} epochs; nothing to resume "
+              "(pass a larger --epochs to train it for longer).")
+        return None
+    if step:
+        # Keras starts epochs at their first batch: the batches of this epoch seen
+        # before the interruption are seen again, by the weights of the checkpoint.
+        print(f"Resuming from the checkpoint taken {step} steps into epoch {epochs_done + 1}; "
+              "that epoch starts again from its first batch.")
+    else:
+        print(f"Resuming after epoch {epochs_done} of {epochs}.")
+    runs.truncate_csv(paths["history.csv"], last_epoch=epochs_done - 1)  # CSVLogger counts from 0
+    runs.truncate_csv(paths["history_steps.csv"], last_epoch=epochs_done, first_epoch=1)
+    return epochs_done
 
 
 def _fine_tuned_gan(args, channels, d_optimizer, g_optimizer):
@@ -288,11 +346,22 @@ def _evaluate(args):
     return 0
 
 
+def _given_options(argv):
+    """The options typed on the command line, without the defaults (to check a resume against)."""
+    parser = build_parser()
+    for subparser in parser._subparsers._group_actions[0].choices.values():
+        for action in subparser._actions:
+            action.default = argparse.SUPPRESS
+    return vars(parser.parse_args(argv))
+
+
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    if args.command == "train":
+        args.given = _given_options(sys.argv[1:] if argv is None else argv)
     try:
-        commands = {"train": _train, "generate": _generate, "evaluate": _evaluate,
-                    "transfer-experiment": _transfer_experiment}
+        commands = {"train": _train, "generate": _generate, "transfer-experiment": _transfer_experiment,
+                    "evaluate": _evaluate}
         return commands[args.command](args)
     except (ValueError, FileNotFoundError, OSError) as error:
         print(f"keras-gans {args.command}: error: {error}", file=sys.stderr)

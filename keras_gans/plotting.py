@@ -100,7 +100,11 @@ def save_gif(frames, path, fps=2, loop=0):
             "Invalid value for argument `frames`. Expected frames of one size (a GIF has one canvas). "
             f"Received sizes: {shapes}"
         )
-    iio.imwrite(path, np.stack(frames), extension=".gif", duration=1000 / fps, loop=loop)
+    # Written under a temporary name and renamed: a kill mid-write keeps the old GIF.
+    from keras_gans.runs import write_atomically
+
+    write_atomically(path, lambda temporary: iio.imwrite(temporary, np.stack(frames), extension=".gif",
+                                                         duration=1000 / fps, loop=loop))
     return path
 
 

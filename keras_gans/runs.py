@@ -6,6 +6,7 @@ recent training states. Every file is written under a temporary name and renamed
 so a kill at any moment leaves the previous good file, never a truncated one.
 """
 
+import csv
 import glob
 import json
 import os
@@ -120,3 +121,39 @@ def restore_latest(gan, run_dir, log=print):
             continue
         return epoch, step
     return 0, 0
+
+
+def truncate_csv(path, last_epoch, first_epoch=0):
+    """Keep the rows of a history CSV whose `epoch` is at most `last_epoch`, atomically.
+
+    A run killed after it logged an epoch but before that epoch's checkpoint was
+    written retrains the epoch when it resumes; dropping the rows that the
+    checkpoint does not cover keeps the history free of duplicated epochs. Rows cut
+    short by the kill are dropped too.
+
+    Args:
+        path: a CSV with a header and an `epoch` column (missing files are left alone).
+        last_epoch: the last epoch to keep, in the file's own numbering.
+        first_epoch: the file's first epoch number (Keras' CSVLogger counts from 0,
+            `StepHistory` from 1), used only to say what was kept.
+
+    Returns:
+        The number of rows kept.
+    """
+    if not os.path.exists(path):
+        return 0
+    with open(path, newline="") as f:
+        reader = csv.DictReader(f)
+        header = reader.fieldnames or []
+        rows = [row for row in reader
+                if None not in row.values() and row.get("epoch", "").isdigit()
+                and first_epoch <= int(row["epoch"]) <= last_epoch]
+
+    def write(temporary):
+        with open(temporary, "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=header)
+            writer.writeheader()
+            writer.writerows(rows)
+
+    write_atomically(path, write)
+    return len(rows)

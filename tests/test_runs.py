@@ -1,7 +1,14 @@
 """Atomic files, rolling checkpoints, and falling back from a damaged one."""
 
+import csv
 import os
+import signal
+import subprocess
+import sys
+import time
 
+import imageio.v3 as iio
+import keras
 import numpy as np
 import pytest
 from conftest import random_images, tiny_networks
@@ -58,3 +65,60 @@ def test_checkpoints_roll_and_a_damaged_one_falls_back(tmp_path):
 
 def test_a_run_without_checkpoints_starts_at_zero(tmp_path):
     assert runs.restore_latest(make_gan(), str(tmp_path)) == (0, 0)
+
+
+TINY = ["--epochs", "3", "--num-images", "256", "--batch-size", "32", "--width", "8", "--latent-dim", "16",
+        "--verbose", "0"]
+
+
+def cli(*args, **kwargs):
+    return subprocess.Popen([sys.executable, "-m", "keras_gans", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "CUDA_VISIBLE_DEVICES": ""},
+                            **kwargs)
+
+
+def test_a_killed_run_resumes_with_nothing_lost_or_repeated(tmp_path):
+    run = str(tmp_path / "run")
+    process = cli("train", "--output", run, *TINY)
+    deadline = time.time() + 240
+    while not runs.checkpoint_paths(run) and time.time() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    assert runs.checkpoint_paths(run), "the first checkpoint never appeared"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+    resumed = cli("train", "--resume", run)
+    out, err = resumed.communicate(timeout=300)
+    assert resumed.returncode == 0, err
+    assert "Resuming after epoch" in out
+    with open(os.path.join(run, "history.csv")) as f:
+        epochs = [row["epoch"] for row in csv.DictReader(f)]
+    assert epochs == ["0", "1", "2"]
+    with open(os.path.join(run, "history_steps.csv")) as f:
+        steps = [int(row["step"]) for row in csv.DictReader(f)]
+    assert steps == list(range(1, 3 * 8 + 1))  # 256 / 32 = 8 steps an epoch, none twice
+    for epoch in range(4):
+        assert os.path.exists(os.path.join(run, f"epoch_{epoch:03d}.png"))
+    assert iio.imread(os.path.join(run, "progress.gif"), index=None).shape[0] == 4
+    assert isinstance(keras.saving.load_model(os.path.join(run, "gan.keras")), keras_gans.DCGAN)
+
+    again = cli("train", "--resume", run)
+    out, _ = again.communicate(timeout=120)
+    assert again.returncode == 0 and "has finished its 3 epochs; nothing to resume" in out
+
+
+def test_resume_refuses_what_it_cannot_continue(tmp_path):
+    process = cli("train", "--resume", str(tmp_path))
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert err.strip().splitlines()[-1] == (
+        f"keras-gans train: error: {tmp_path} is not a keras-gans run folder (it has no config.json)")
+
+    runs.write_json(str(tmp_path / "config.json"), {"model": "dcgan", "image_size": 32, "epochs": 3,
+                                                     "verbose": 0})
+    process = cli("train", "--resume", str(tmp_path), "--image-size", "64")
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert err.strip().splitlines()[-1] == (
+        f"keras-gans train: error: --image-size 64 contradicts the run in {tmp_path}, which was started "
+        "with --image-size 32; leave --image-size out to resume it")
