@@ -567,10 +567,6 @@ def tfds_arrays(name, image_size=32, split="train", num_images=None, channels=No
     _check_channels(channels)
     if num_images is not None:
         _check_positive("num_images", num_images)
-        # tfds stores every split in a fixed order shuffled at preparation time, so the
-        # first `num_images` examples are a fixed, well-mixed subset, read without
-        # touching the rest of the split.
-        split = f"{split}[:{num_images}]"
     pad = pad and side == 28 and image_size >= 32
 
     def prepare(index, example):
@@ -582,7 +578,10 @@ def tfds_arrays(name, image_size=32, split="train", num_images=None, channels=No
 
     def build():
         examples = _tfds_split(tfds_name, split, data_dir, download, manual_dir)
-        if num_images is not None:  # the sliced split is already this long; `take` makes sure
+        if num_images is not None:
+            # tfds stores every split in a fixed order shuffled at preparation time, so
+            # the first `num_images` examples are a fixed, well-mixed subset, read
+            # without touching the rest of the split.
             examples = examples.take(num_images)
         count = int(examples.cardinality())
         if count < 0:  # unknown: count by reading the (already subset) split once
@@ -593,7 +592,7 @@ def tfds_arrays(name, image_size=32, split="train", num_images=None, channels=No
         dataset = examples.enumerate().map(prepare, num_parallel_calls=tf.data.AUTOTUNE, deterministic=False)
         return _collect(dataset, count, image_size, channels)[0]
 
-    return _cached(cache_dir, ("tfds", tfds_name, split, image_size, channels, pad,
+    return _cached(cache_dir, ("tfds", tfds_name, split, num_images, image_size, channels, pad,
                                os.fspath(data_dir) if data_dir else None), build)
 
 

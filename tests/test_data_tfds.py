@@ -57,10 +57,12 @@ def test_celeba_through_tfds():
     with tfds.testing.mock_data(num_examples=10):
         batches = list(data.load_celeba(image_size=32, batch_size=4, seed=0))
         by_name = next(iter(data.load("celeba", image_size=16, batch_size=4)))
+        every_split = list(data.load_celeba(image_size=16, batch_size=5, split="all", num_images=5))
     assert len(batches) == 2 and batches[0].shape == (4, 32, 32, 3)
     first = batches[0].numpy()
     assert first.dtype == np.float32 and -1.0 <= first.min() <= first.max() <= 1.0
     assert by_name.shape == (4, 16, 16, 3)
+    assert len(every_split) == 1 and every_split[0].shape == (5, 16, 16, 3)
 
 
 def test_missing_tfds_data_fails_at_once_and_says_how_to_get_it(tmp_path):
