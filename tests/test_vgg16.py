@@ -170,3 +170,30 @@ def test_failed_imagenet_download_says_what_to_do(monkeypatch):
     with pytest.raises(OSError, match="Could not download VGG16's ImageNet weights .*Offline, pass "
                                       "weights=None or the path of a `.weights.h5` file"):
         small_vgg_discriminator(weights="imagenet")
+
+
+class StopInEpoch(keras.callbacks.Callback):
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self.epoch:
+            raise RuntimeError("interrupted")
+
+
+def test_frozen_layers_stay_frozen_in_a_resumed_run(tmp_path):
+    backup = keras.callbacks.BackupAndRestore(os.path.join(tmp_path, "backup"))
+    keras.utils.set_random_seed(0)
+    gan = tiny_vgg_gan()
+    frozen = snapshot(frozen_layers(gan.discriminator))
+    with pytest.raises(RuntimeError, match="interrupted"):
+        gan.fit(random_images(4), batch_size=4, epochs=2, verbose=0, callbacks=[backup, StopInEpoch(1)])
+    keras.utils.set_random_seed(0)  # a new session builds the same model and resumes it
+    resumed = tiny_vgg_gan()
+    resumed.fit(random_images(4), batch_size=4, epochs=2, verbose=0, callbacks=[backup])
+    assert int(resumed.d_optimizer.iterations) == 2  # one step restored, one more run
+    assert len(resumed.discriminator.trainable_weights) == 4
+    for name, before in frozen.items():
+        for b, a in zip(before, resumed.discriminator.get_layer(name).weights):
+            np.testing.assert_array_equal(b, a.numpy())
