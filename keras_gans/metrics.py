@@ -391,7 +391,7 @@ def get_feature_extractor(feature_extractor="inception_v3", weights="default"):
     if feature_extractor == "fid_inception":
         from keras_gans import fid_inception
 
-        return FeatureExtractor(fid_inception.fid_inception_v3(weights=weights), name="fid_inception")
+        return fid_inception.FIDInceptionExtractor(weights)
     raise ValueError(
         "Invalid value for argument `feature_extractor`. Expected one of "
         f"{', '.join(map(repr, FEATURE_EXTRACTORS))}, a Keras model or a FeatureExtractor. "
@@ -874,7 +874,8 @@ def plot_quality(history, name="fid", path=None, axes=None, label=None):
     if not keep.any():
         raise ValueError(f"Invalid value for argument `history`. It has no finite `{name}` values.")
     axes.plot(epochs[keep], values[keep], marker="o", label=label)
-    title = name.upper() if name in ("fid", "kid") else name
+    # "digits_fid" -> "digits FID"
+    title = " ".join(word.upper() if word in ("fid", "kid") else word for word in name.split("_"))
     axes.set_xlabel("epoch")
     axes.set_ylabel(title)
     axes.set_title(f"{title} over training (lower is better)")
