@@ -28,7 +28,7 @@ EXPECTED = {
                        "loss_curves.png"], True),
     "04_wgan_and_gradient_penalty": (["gradient_norms.png", "critic_weights.png", "samples_wgan.png",
                                       "samples_wgan-gp.png"], True),
-    "05_failure_modes": (["saturation_scores.png", "mode_collapse.png"], True),
+    "05_failure_modes": (["scores.png", "samples.png"], True),
     "06_transfer_with_vgg16": (["side_by_side.gif", "losses.png", "scratch/progress.gif",
                                 "vgg16/progress.gif"], True),
     "07_fine_tuning": (["new_data.png", "source_samples.png", "fine_tuning.png"], True),

@@ -86,8 +86,10 @@ tutorial.save_grid(next(iter(dataset))[:36], f"{OUT}/real_images.png", nrow=6)
 
 `DCGAN` pairs a generator and a discriminator and trains them with binary
 cross-entropy (tutorial 1 wrote its `train_step` out). `compile` takes one
-optimizer per network; the defaults are the DCGAN paper's Adam(2e-4, beta_1=0.5),
-written out here so you can see them.
+optimizer per network; the defaults are the DCGAN paper's Adam(2e-4, beta_1=0.5)
+for both. Full mode uses them; quick mode gives the discriminator half that
+learning rate, because in a one-minute run on a CPU an equally fast discriminator
+wins the first few hundred steps (tutorial 5 shows why that stalls the generator).
 """
 
 generator = keras_gans.networks.dcgan_generator(tutorial.IMAGE_SIZE, tutorial.CHANNELS,
@@ -95,7 +97,7 @@ generator = keras_gans.networks.dcgan_generator(tutorial.IMAGE_SIZE, tutorial.CH
 discriminator = keras_gans.networks.dcgan_discriminator(tutorial.IMAGE_SIZE, tutorial.CHANNELS,
                                                         width=tutorial.WIDTH)
 gan = keras_gans.DCGAN(generator, discriminator, seed=0)
-gan.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+gan.compile(d_optimizer=keras.optimizers.Adam(tutorial.D_LEARNING_RATE, beta_1=0.5),
             g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
 print(f"generator: {generator.count_params():,} weights, discriminator: {discriminator.count_params():,}")
 

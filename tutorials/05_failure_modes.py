@@ -59,10 +59,10 @@ def adam(learning_rate):
 
 
 def diagnostics():
-    # Checks every 10 steps, and saturation after 40 steps instead of 100: these runs are short.
-    # An untrained generator draws nearly the same image for every latent, so the collapse
-    # check waits until the samples have once been varied (or 1,000 steps, more than we run).
-    return Diagnostics(reference_images=reference_images, check_every_n_steps=10, saturation_steps=40,
+    # Checks every 10 steps. An untrained generator draws nearly the same image for every
+    # latent, so the collapse check waits until the samples have once been varied (or
+    # 1,000 steps, more than these runs take).
+    return Diagnostics(reference_images=reference_images, check_every_n_steps=10,
                        collapse_warmup_steps=1000)
 
 
@@ -71,89 +71,89 @@ def kinds(diagnostics):
 
 
 """
-## 1. Discriminator saturation
+## 1. Discriminator saturation: a discriminator that is too strong
 
 We make the discriminator learn 50 times faster than the generator (learning
 rates 1e-3 against 2e-5). It quickly becomes certain about every image.
 """
 
-gan = new_dcgan()
-gan.compile(d_optimizer=adam(1e-3), g_optimizer=adam(2e-5))
-unbalanced_steps, watch = StepHistory(), diagnostics()
-gan.fit(dataset, epochs=20, verbose=0, callbacks=[watch, unbalanced_steps,
-                                                  tutorial.TimeLimit(tutorial.seconds(15))])
-print("warnings:", kinds(watch))
-saturation_warnings = watch.warnings
+
+def train(d_learning_rate, g_learning_rate, quick_seconds):
+    gan = new_dcgan()
+    gan.compile(d_optimizer=adam(d_learning_rate), g_optimizer=adam(g_learning_rate))
+    steps, watch = StepHistory(), diagnostics()
+    gan.fit(dataset, epochs=50, verbose=0,
+            callbacks=[watch, steps, tutorial.TimeLimit(tutorial.seconds(quick_seconds))])
+    print(f"{len(steps.history['step'])} steps; Diagnostics warned about: {kinds(watch)}")
+    return gan, steps, watch.warnings
+
+
+saturated_gan, saturated_steps, saturation_warnings = train(1e-3, 2e-5, 15)
 
 """
-The fix is to slow the discriminator down until the contest is even. Here we
-follow `Diagnostics`' own advice and go further: the generator keeps the DCGAN
-paper's 2e-4 and the discriminator gets a quarter of it, 5e-5. (With these small
-networks on digits, the discriminator wins the first few hundred steps even at
-equal learning rates, and only then lets the generator catch up. Other fixes:
-label smoothing, a smaller discriminator, or a loss that does not saturate, such
-as least squares or Wasserstein: tutorial 3.)
+## 2. Mode collapse: a discriminator that is too weak
+
+Now the opposite: the discriminator learns 4 times *slower* than the generator
+(5e-5 against 2e-4). The generator soon finds an image the lagging discriminator
+accepts, and since nothing pushes it away from there, it draws that image for
+every latent vector: the variety collapses.
 """
 
-gan = new_dcgan()
-gan.compile(d_optimizer=adam(5e-5), g_optimizer=adam(2e-4))
-balanced_steps, watch = StepHistory(), diagnostics()
-gan.fit(dataset, epochs=20, verbose=0, callbacks=[watch, balanced_steps,
-                                                  tutorial.TimeLimit(tutorial.seconds(40))])
-print("warnings:", kinds(watch))
-healthy = gan
+collapsed_gan, collapsed_steps, collapse_warnings = train(5e-5, 2e-4, 25)
 
-figure = Figure(figsize=(11, 3.5))
-runs = [("saturated: D learns 50x faster than G", unbalanced_steps),
-        ("fixed: D learns 4x slower than G", balanced_steps)]
-for axes, (title, steps) in zip(figure.subplots(1, 2), runs):
+"""
+## The balance
+
+In between, a discriminator at half the generator's rate (1e-4 against 2e-4)
+keeps the contest going on this small problem. (The DCGAN paper uses 2e-4 for
+both; with these small networks on digits its discriminator wins the first few
+hundred steps before the generator catches up, which in a short run is too long.)
+"""
+
+balanced_gan, balanced_steps, balanced_warnings = train(1e-4, 2e-4, 30)
+
+runs = [("D too strong (1e-3 vs 2e-5)", saturated_gan, saturated_steps),
+        ("D too weak (5e-5 vs 2e-4)", collapsed_gan, collapsed_steps),
+        ("balanced (1e-4 vs 2e-4)", balanced_gan, balanced_steps)]
+figure = Figure(figsize=(14, 3.5))
+for axes, (title, _, steps) in zip(figure.subplots(1, 3), runs):
     for key in ("real_score", "fake_score"):
         axes.plot(steps.history["step"], keras_gans.plotting.rolling_mean(steps.history[key], 10), label=key)
     axes.set(title=title, xlabel="step", ylabel="P(real)", ylim=(-0.02, 1.02))
     axes.grid(alpha=0.3)
     axes.legend()
-tutorial.save_figure(figure, f"{OUT}/saturation_scores.png")
+tutorial.save_figure(figure, f"{OUT}/scores.png")
 
-"""
-On the left the discriminator's scores pin to 1 (real) and 0 (fake) within a few
-steps and stay there: the generator is not learning. On the right they stay
-apart but away from 0 and 1, the mark of a contest that is still going on. The
-warning only fires when the saturation lasts (here 40 steps; 100 by default).
-
-## 2. Mode collapse
-
-A simple way to see why collapse happens: **freeze the discriminator** and keep
-training the generator. With nothing pushing back, the generator's best move is to
-draw the single image the discriminator likes most, for every latent vector. We
-start from the healthy generator above and set the discriminator's learning rate
-to zero.
-"""
-
-before = healthy.generate(36, seed=3)
-healthy.compile(d_optimizer=keras.optimizers.SGD(0.0), g_optimizer=adam(2e-3))
-watch = diagnostics()
-healthy.fit(dataset, epochs=20, verbose=0, callbacks=[watch, tutorial.TimeLimit(tutorial.seconds(20))])
-print("warnings:", kinds(watch))
-after = healthy.generate(36, seed=3)
-collapse_warnings = watch.warnings
+grids = []
 spread = keras_gans.callbacks.mean_pairwise_distance
-print(f"spread of the samples: before {spread(before):.3f}, after {spread(after):.3f}, "
-      f"real digits {spread(reference_images):.3f}")
-tutorial.save_grid(np.concatenate([before, after]), f"{OUT}/mode_collapse.png", nrow=12,
-                   label="top: before; bottom: after (discriminator frozen)")
+for title, gan, _ in runs:
+    images = gan.generate(36, seed=3)
+    print(f"{title}: spread of the samples {spread(images):.3f} (real: {spread(reference_images):.3f})")
+    grid = keras_gans.plotting.image_grid(images, nrow=6, scale=2, label=title.split(" (")[0])
+    grids.append(np.pad(grid, ((0, 0), (0, 8), (0, 0)), constant_values=255))
+keras_gans.plotting.save_png(np.concatenate(grids, axis=1), f"{OUT}/samples.png")
+tutorial.show(f"{OUT}/samples.png")
 
 """
-Same latent vectors, top and bottom: the variety is gone, every latent now gives
-nearly the same picture. `Diagnostics` measures variety as the mean pixel distance
-between samples divided by the same for real images (the "spread" printed above),
-and warns when it falls below 0.1 after having been above it; the `warnings:` line
-shows whether it fired in this run.
+Read the two pictures together.
 
-In a real run the discriminator is not frozen, but it can lag, and the
-generator can chase it from one mode to the next. The fixes: a discriminator that
-keeps up (balanced learning rates), a loss whose critic gives useful gradients
-everywhere (WGAN-GP, tutorial 4), spectral normalization (tutorial 9), or simply
-restarting from the last good checkpoint with a smaller learning rate.
+- **Too strong** (left): the scores pin to 1 (real) and 0 (fake) within a few
+  steps and stay there; the generator is not learning, its samples are still
+  noise. `Diagnostics` warns once the saturation has lasted 100 steps.
+- **Too weak** (middle): the fake score climbs, the discriminator is being fooled,
+  and the samples are all the same picture. `Diagnostics` measures variety as the
+  mean pixel distance between samples divided by the same for real images (the
+  "spread" printed above) and warns when it falls below 0.1 after having been
+  above it.
+- **Balanced** (right): the scores stay apart but away from 0 and 1, and the
+  samples differ from each other: the contest is still going on.
+
+The fixes follow: slow down a discriminator that wins (a lower learning rate,
+label smoothing, a smaller network, or a loss that does not saturate: least
+squares or Wasserstein, tutorial 3); strengthen one that lags, or use a critic that
+gives useful gradients everywhere (WGAN-GP, tutorial 4) or spectral normalization
+(tutorial 9); and keep checkpoints, so a run that collapses can restart from
+before the collapse.
 
 ## 3. NaN
 
@@ -189,8 +189,8 @@ and `keras.callbacks.TerminateOnNaN` as a last line of defence.
 """
 
 with open(f"{OUT}/warnings.txt", "w") as file:
-    sections = [("1. saturation", saturation_warnings), ("2. mode collapse", collapse_warnings),
-                ("3. NaN", nan_warnings)]
+    sections = [("1. D too strong", saturation_warnings), ("2. D too weak", collapse_warnings),
+                ("balanced", balanced_warnings), ("3. NaN", nan_warnings)]
     for title, warnings in sections:
         file.write(f"=== {title}\n")
         for warning in warnings:
@@ -200,9 +200,9 @@ print(open(f"{OUT}/warnings.txt").read())
 """
 ## What you saw
 
-- `saturation_scores.png`: the discriminator's scores in a saturated and in a
-  balanced run.
-- `mode_collapse.png`: the same latents before and after the generator collapsed.
+- `scores.png`: the discriminator's scores with a too strong, a too weak and a
+  balanced discriminator;
+- `samples.png`: the samples of the three runs: noise, one image repeated, digits.
 - `warnings.txt`: what `Diagnostics` said each time.
 
 Use `Diagnostics(reference_images=dataset, checkpoint_path=...)` in every long run:

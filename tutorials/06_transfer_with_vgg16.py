@@ -28,23 +28,30 @@ and `keras_gans.transfer.compare_vgg16_discriminator` runs the whole comparison.
 download, and quick mode must work offline, so it uses `weights=None`: the same
 architecture with *random* frozen layers. That shows every step of the method and
 all the pictures, but not the benefit of ImageNet features, and VGG16 is slow on a
-CPU, so the runs are very short. Run it on a GPU (full mode: CelebA, ImageNet
-weights) for the real result.
+CPU, so the runs are very short and their sample grids are still close to
+noise. Run it on a GPU (full mode: CelebA, ImageNet weights) for the real result.
+Offline with the weights at hand, set `KERAS_GANS_VGG16_WEIGHTS` to a weights file
+saved from `keras.applications.VGG16(include_top=False)`.
 """
 
 """
 ## Setup
 """
 
+import os
+
 import _quick as tutorial
 import keras
 
 import keras_gans
+from keras_gans import transfer
 
 tutorial.describe()
 OUT = tutorial.output_dir("06_transfer_with_vgg16")
 keras.utils.set_random_seed(0)
-VGG_WEIGHTS = None if tutorial.QUICK else "imagenet"
+# Quick mode: random VGG weights (offline), unless KERAS_GANS_VGG16_WEIGHTS names a
+# weights file saved from keras.applications.VGG16(include_top=False), or "imagenet".
+VGG_WEIGHTS = os.environ.get("KERAS_GANS_VGG16_WEIGHTS") if tutorial.QUICK else "imagenet"
 
 """
 ## The VGG16 discriminator
@@ -67,26 +74,27 @@ for name, model in (("from scratch", scratch), ("VGG16-based", vgg)):
 print("frozen VGG layers:", [layer.name for layer in vgg.layers if "block" in layer.name and layer.weights])
 
 """
-Most of the VGG16 discriminator is frozen: only its head learns. Its frozen part
-is also much bigger than the whole scratch discriminator, which is why each step
-costs more.
+The VGG16 discriminator's frozen part alone is ten times the size of the whole
+scratch discriminator, and its head (the seed article's 512 filters) is bigger
+too: each of its steps costs several times more. Only the head learns; the
+frozen VGG layers keep the features they learned on ImageNet.
 
 ## The comparison
 
 Same generator start, same data order, same latents for the sample grids; the
 only difference is the discriminator. The seed article used LSGAN (least squares,
-tutorial 3), and so does this comparison. In quick mode: 1,024 digits, a few
+tutorial 3), and so does this comparison. In quick mode: 2,048 digits, 3
 epochs. In full mode: 10,000 CelebA faces (one of the seed article's subset
 sizes), 20 epochs.
 """
 
 if tutorial.QUICK:
-    dataset = tutorial.load_training_data(num_images=tutorial.scaled(1024, minimum=64), seed=0)
+    dataset = tutorial.load_training_data(num_images=tutorial.scaled(2048, minimum=64), seed=0)
     epochs = 3
 else:
     dataset = tutorial.load_training_data(num_images=10_000, seed=0)
     epochs = 20
-result = keras_gans.transfer.compare_vgg16_discriminator(
+result = transfer.compare_vgg16_discriminator(
     dataset, OUT, epochs=epochs, variant="lsgan", latent_dim=tutorial.LATENT_DIM, width=tutorial.WIDTH,
     vgg_weights=VGG_WEIGHTS, frozen_until="block3_conv3", seed=0, num_samples=36, verbose=2)
 tutorial.show(result["gif"])

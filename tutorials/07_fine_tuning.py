@@ -42,7 +42,7 @@ import keras
 import numpy as np
 
 import keras_gans
-from keras_gans import data
+from keras_gans import data, transfer
 
 tutorial.describe()
 OUT = tutorial.output_dir("07_fine_tuning")
@@ -70,12 +70,15 @@ tutorial.save_grid(new_images[:36], f"{OUT}/new_data.png", nrow=6)
 ## 1. Train on the old data
 
 An ordinary DCGAN on the digits 0 to 4, saved to a `.keras` file (that file is
-what you would download or keep from an earlier run).
+what you would download or keep from an earlier run). Its discriminator learns at
+half the generator's rate, so that in a short run it does not overpower the
+generator in the first few hundred steps (tutorial 5 shows that failure).
 """
 
 source = keras_gans.models.build_gan("dcgan", tutorial.IMAGE_SIZE, tutorial.CHANNELS, tutorial.LATENT_DIM,
                                      width=tutorial.WIDTH, seed=0)
-source.compile()
+source.compile(d_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.5),
+               g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
 source.fit(old_data, epochs=30, verbose=0, callbacks=[tutorial.TimeLimit(tutorial.seconds(45))])
 source.save(f"{OUT}/source_gan.keras")
 tutorial.save_grid(source.generate(36, seed=5), f"{OUT}/source_samples.png", nrow=6, label="trained on 0-4")
@@ -102,7 +105,7 @@ for name, options in runs.items():
                                           tutorial.LATENT_DIM, width=tutorial.WIDTH, seed=1)
         gan.compile()
     else:
-        gan = keras_gans.transfer.fine_tune(f"{OUT}/source_gan.keras", seed=1, **options)
+        gan = transfer.fine_tune(f"{OUT}/source_gan.keras", seed=1, **options)
     print(f"--- {name}: trainable discriminator layers "
           f"{[layer.name for layer in gan.discriminator.layers if layer.trainable and layer.weights]}")
     gan.fit(new_data, epochs=200, verbose=0, callbacks=[tutorial.TimeLimit(tutorial.seconds(20))])

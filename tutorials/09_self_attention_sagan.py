@@ -77,9 +77,9 @@ for name, model in (("DCGAN", dcgan_disc), ("SAGAN", sagan_disc)):
           {layer: round(value, 2) for layer, value in spectral_norms(model).items()})
 
 """
-The DCGAN kernels stretch by whatever their random initialisation gives (and
-training can make that grow without limit); the spectrally normalised kernels all
-sit at about 1.
+The DCGAN kernels stretch by whatever their random initialisation gives; the
+spectrally normalised kernels all sit at about 1. We will look again after
+training, when the DCGAN's kernels have been free to grow.
 
 ## Train SAGAN and DCGAN for the same time
 
@@ -97,11 +97,15 @@ for name in ("dcgan", "sagan"):
     print(f"--- {name}")
     gan.fit(dataset, epochs=50 if tutorial.QUICK else 20, verbose=0,
             callbacks=[tutorial.TimeLimit(tutorial.seconds(40))])
+    print(f"{name}: {int(gan.g_optimizer.iterations)} generator steps")
     trained[name] = gan
     grid = keras_gans.plotting.image_grid(gan.generate(36, seed=4), nrow=6, scale=2, label=name)
     grids.append(np.pad(grid, ((0, 0), (0, 8), (0, 0)), constant_values=255))
 keras_gans.plotting.save_png(np.concatenate(grids, axis=1), f"{OUT}/dcgan_vs_sagan.png")
 tutorial.show(f"{OUT}/dcgan_vs_sagan.png")
+for name, gan in trained.items():
+    print(f"{name} discriminator after training, largest singular values:",
+          {layer: round(value, 2) for layer, value in spectral_norms(gan.discriminator).items()})
 
 """
 ## How much attention did it learn to use?
@@ -155,7 +159,7 @@ for axes in grid_axes.ravel():
     axes.set_yticks([])
 grid_axes[0, 0].set_title("image")
 for column in range(1, 4):
-    grid_axes[0, column].set_title(f"attention of point {column}")
+    grid_axes[0, column].set_title(f"point {column}")
 tutorial.save_figure(figure, f"{OUT}/attention_maps.png")
 
 """
@@ -163,10 +167,15 @@ tutorial.save_figure(figure, f"{OUT}/attention_maps.png")
 
 - the printed singular values: spectral normalization keeps every discriminator
   layer at about 1;
-- `dcgan_vs_sagan.png`: both after the same training time (SAGAN's steps cost
-  more, so it took fewer);
+- `dcgan_vs_sagan.png`: both after the same training time. SAGAN's steps cost
+  more and its generator learns at half DCGAN's rate (1e-4), so in quick mode it
+  is far behind: after a minute its samples often still all look alike, the
+  early phase in which the generator has not yet learned to use its latent
+  vector. It needs a longer run (full mode, or `KERAS_GANS_TIME_SCALE=10`);
+  the comparison at equal *time* is the honest one to make;
 - the `gamma` values: how much attention each block learned to use;
-- `attention_maps.png`: where three positions of the generator's feature map look.
+- `attention_maps.png`: where three positions of the generator's feature map look
+  (only meaningful once the generator draws digits).
 
 On 32x32 digits the benefit of attention is small: a digit is simple and a 4x4
 convolution stack already sees most of it. It matters for larger images with
