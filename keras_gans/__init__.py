@@ -23,6 +23,10 @@ _SUBMODULES = ("callbacks", "data", "losses", "metrics", "models", "networks", "
 _ATTRIBUTES = {
     "GAN": "keras_gans.models",
     "DCGAN": "keras_gans.models",
+    "LSGAN": "keras_gans.models",
+    "WGAN": "keras_gans.models",
+    "WGANGP": "keras_gans.models",
+    "SAGAN": "keras_gans.models",
     "enable_mixed_precision": "keras_gans.precision",
 }
 
