@@ -1,0 +1,375 @@
+"""Train several GAN variants side by side and write one folder a workshop can show.
+
+    from keras_gans.compare import compare
+    compare(models=["dcgan", "lsgan", "wgan", "wgan-gp"], num_images=[1000, 5000], epochs=5,
+            output_dir="comparison")
+
+Every run uses the same data (the same subset of the same images, shuffled in the
+same order), the same architecture (`keras_gans.models.build_gan`: the DCGAN pair,
+with layer norm instead of batch norm in the WGAN-GP critic, or the SAGAN pair),
+the same seed for the initial weights, and the same fixed latent batch for its
+samples. What changes is the loss and its training procedure, and the number of
+training images. The folder holds:
+
+    samples.png      final samples: one row per variant, one column per subset size
+    losses.png       loss curves side by side (rolling means over one epoch of steps)
+    summary.md/.csv  seconds per epoch, final losses and scores, a quality score
+    config.json      the settings of the comparison
+    <variant>_<n>/   each run: progress.gif (SampleGIF), its frames, steps.csv
+                     (every step's metrics), losses.png, generator.keras
+
+The quality score is the "digits FID" of `keras_gans.metrics.compute_fid`
+(features of a small classifier of the embedded digits; lower is better) when
+the images are the embedded digits at 32 px. For other data pass your own
+`quality=` function (e.g. an Inception FID on a GPU), or `quality=None`.
+"""
+
+import csv
+import json
+import math
+import os
+import time
+
+import keras
+import numpy as np
+
+DEFAULT_MODELS = ("dcgan", "lsgan", "wgan", "wgan-gp")
+DEFAULT_NUM_IMAGES = (1000, 5000)
+
+# The full settings are the seed article's DCGAN at 32 px (latent 128, width 64),
+# for a GPU or a patient CPU; quick mode shrinks the networks so that four variants
+# on two subset sizes finish in a few minutes on a 2-core CPU.
+FULL_SETTINGS = {"epochs": 20, "width": 64, "latent_dim": 128, "batch_size": 64}
+QUICK_SETTINGS = {"epochs": 3, "width": 16, "latent_dim": 32, "batch_size": 64}
+
+SUMMARY_COLUMNS = ("variant", "num_images", "epochs", "steps_per_epoch", "seconds_per_epoch",
+                   "first_epoch_seconds", "d_loss", "g_loss", "real_score", "fake_score",
+                   "wasserstein_estimate", "gradient_penalty", "quality")
+
+
+def _parse_list(name, values, kind, allowed=None):
+    if isinstance(values, (str, int)):
+        values = [values]
+    values = list(values)
+    if not values:
+        raise ValueError(f"Invalid value for argument `{name}`. Expected at least one value. Received: []")
+    for value in values:
+        if kind is int and (not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1):
+            raise ValueError(
+                f"Invalid value for argument `{name}`. Expected positive integers. "
+                f"Received: {name}={values!r}"
+            )
+        if allowed is not None and value not in allowed:
+            raise ValueError(
+                f"Invalid value for argument `{name}`. Expected names from {', '.join(allowed)}. "
+                f"Received: {value!r}"
+            )
+    if len(set(values)) != len(values):
+        raise ValueError(f"Invalid value for argument `{name}`. Expected no repeats. Received: {values!r}")
+    return values
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Keeps the wall-clock seconds of every epoch (list it first: later callbacks are not counted)."""
+
+    def __init__(self):
+        super().__init__()
+        self.seconds = []
+        self._start = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._start)
+
+
+def digits_quality(gan, num_images=1000, seed=0, cache_path=None):
+    """The "digits FID" of a GAN's generator against the 5,000 embedded digits (lower is better).
+
+    Uses `keras_gans.metrics.compute_fid` with `feature_extractor="digits"`.
+    Only meaningful for generators of 32 px grey digits.
+
+    Args:
+        gan: a trained GAN (or generator) of 32x32x1 images.
+        num_images: generated images scored.
+        seed: seed of the latents.
+        cache_path: `.npz` of the real digits' feature statistics, written on the
+            first call and read afterwards.
+
+    Returns:
+        The FID, a Python float.
+    """
+    from keras_gans import metrics
+
+    return metrics.compute_fid(gan, "mnist5k", num_images=num_images, feature_extractor="digits",
+                               real_statistics=cache_path, seed=seed, verbose=0)
+
+
+def _quality_function(quality, dataset, image_size, output_dir, seed):
+    """Resolve the `quality` argument to a function gan -> float (or None) and a column label."""
+    if quality is None:
+        return None, "quality"
+    if callable(quality):
+        return quality, getattr(quality, "__name__", "quality")
+    if quality != "digits":
+        raise ValueError(
+            "Invalid value for argument `quality`. Expected 'digits', a function gan -> float, or None. "
+            f"Received: quality={quality!r}"
+        )
+    if dataset != "mnist5k" or image_size != 32:
+        raise ValueError(
+            "Invalid value for argument `quality`. The 'digits' score needs dataset='mnist5k' at "
+            f"image_size=32. Received: dataset={dataset!r}, image_size={image_size}. Pass quality=None "
+            "or your own function."
+        )
+    cache = os.path.join(output_dir, "digits_real_statistics.npz")
+    return (lambda gan: digits_quality(gan, seed=seed, cache_path=cache)), "digits FID"
+
+
+def compare(models=DEFAULT_MODELS, num_images=DEFAULT_NUM_IMAGES, epochs=None, output_dir="comparison",
+            dataset="mnist5k", image_size=32, batch_size=None, latent_dim=None, width=None, seed=0,
+            quick=False, quality="digits", num_samples=16, mixed_precision=False, verbose=1):
+    """Train each variant on each subset size and write samples, GIFs, curves and a summary.
+
+    The workshop experiment of the seed article (its Table 2: DCGAN, LSGAN and
+    WGAN on 1,000 / 5,000 / 10,000 CelebA faces), for any of the package's variants.
+
+    Args:
+        models: variant names (keys of `keras_gans.models.VARIANTS`), one row each.
+        num_images: training-set sizes (deterministic subsets of `dataset`), one column each.
+        epochs: epochs of every run (the same for all sizes, as in the article; a
+            smaller set therefore gets fewer steps). Default: 3 quick, 20 otherwise.
+        output_dir: the folder to write.
+        dataset: a name of `keras_gans.data.load` ("mnist5k": the embedded digits).
+        image_size: side of the images.
+        batch_size, latent_dim, width: training and network settings; the defaults
+            are `QUICK_SETTINGS` in quick mode, `FULL_SETTINGS` otherwise.
+        seed: one seed for the data subset and order, the initial weights, the
+            latent sampler and the fixed sample latents of every run.
+        quick: smaller networks and fewer epochs, for a CPU (minutes, not hours).
+        quality: "digits" (the digits FID, only for "mnist5k" at 32 px), a function
+            `gan -> float` (lower is better, say so in your report), or None.
+        num_samples: images per cell of the samples grid (a square number reads best).
+        mixed_precision: train under `mixed_float16` (for GPUs).
+        verbose: 1 prints a line per run; 2 also shows Keras' progress bars.
+
+    Returns:
+        A list of dicts, one per run, with the summary table's columns.
+
+    Example:
+    >>> rows = compare(["dcgan", "wgan-gp"], [1000], epochs=1, output_dir="/tmp/cmp",
+    ...                quick=True)  # doctest: +SKIP
+    """
+    from keras_gans import callbacks, data, plotting, precision
+    from keras_gans import models as gan_models
+
+    models = _parse_list("models", models, str, allowed=tuple(gan_models.VARIANTS))
+    num_images = _parse_list("num_images", num_images, int)
+    settings = dict(QUICK_SETTINGS if quick else FULL_SETTINGS)
+    for key, value in (("epochs", epochs), ("batch_size", batch_size), ("latent_dim", latent_dim),
+                       ("width", width)):
+        if value is not None:
+            _parse_list(key, [value], int)
+            settings[key] = value
+    quality_fn, quality_label = _quality_function(quality, dataset, image_size, output_dir, seed)
+    os.makedirs(output_dir, exist_ok=True)
+    config = {"models": models, "num_images": num_images, "dataset": dataset, "image_size": image_size,
+              "seed": seed, "quick": quick, "quality": quality_label if quality is not None else None,
+              "mixed_precision": mixed_precision, **settings}
+    with open(os.path.join(output_dir, "config.json"), "w") as f:
+        json.dump(config, f, indent=2)
+
+    previous_policy = keras.mixed_precision.global_policy().name
+    if mixed_precision:
+        precision.enable_mixed_precision("mixed_float16", verbose=False)
+    rows, histories, samples = [], {}, {}
+    try:
+        for n in num_images:
+            # The same subset, in the same order, for every variant.
+            train_data = data.load(dataset, image_size=image_size, batch_size=settings["batch_size"],
+                                   num_images=n, seed=seed)
+            channels = train_data.element_spec.shape[-1]
+            for name in models:
+                run_dir = os.path.join(output_dir, f"{name}_{n}")
+                keras.utils.set_random_seed(seed)  # same initial weights for the same architecture
+                gan = gan_models.build_gan(name, image_size, channels, settings["latent_dim"],
+                                           width=settings["width"], seed=seed)
+                gan.compile()  # each variant's own paper optimizers
+                timer = EpochTimer()
+                steps = callbacks.StepHistory(os.path.join(run_dir, "steps.csv"))
+                gif = callbacks.SampleGIF(run_dir, num_images=num_samples, seed=seed)
+                start = time.perf_counter()
+                history = gan.fit(train_data, epochs=settings["epochs"], callbacks=[timer, steps, gif],
+                                  verbose=2 if verbose >= 2 else 0)
+                total = time.perf_counter() - start
+                gan.generator.save(os.path.join(run_dir, "generator.keras"))
+                plotting.plot_losses(steps, path=os.path.join(run_dir, "losses.png"),
+                                     title=f"{name}, {n} images")
+                histories[(name, n)] = steps.history
+                samples[(name, n)] = gan.generate(gif.latents)
+                row = _summary_row(name, n, settings["epochs"], timer.seconds, history.history, steps.history)
+                row["quality"] = quality_fn(gan) if quality_fn else None
+                rows.append(row)
+                if verbose:
+                    print(f"{name:8s} {n:6d} images: {total:6.1f} s, {row['seconds_per_epoch']:.2f} s/epoch, "
+                          f"d_loss {row['d_loss']:.3f}, g_loss {row['g_loss']:.3f}"
+                          + (f", {quality_label} {row['quality']:.2f}" if row["quality"] is not None else ""))
+    finally:
+        keras.mixed_precision.set_global_policy(previous_policy)
+
+    plotting.save_png(samples_table(samples, models, num_images), os.path.join(output_dir, "samples.png"))
+    plot_loss_grid(histories, models, num_images, os.path.join(output_dir, "losses.png"))
+    write_summary(rows, output_dir, quality_label, config)
+    return rows
+
+
+def _summary_row(name, n, epochs, seconds, epoch_history, step_history):
+    # The first epoch includes tracing the train step into a graph; the median of
+    # the others is the steady speed (with one epoch, the first is all there is).
+    steady = seconds[1:] or seconds
+    row = {"variant": name, "num_images": n, "epochs": epochs,
+           "steps_per_epoch": int(np.sum(np.asarray(step_history["epoch"]) == 1)),
+           "seconds_per_epoch": float(np.median(steady)), "first_epoch_seconds": float(seconds[0])}
+    for key in SUMMARY_COLUMNS[6:-1]:
+        values = epoch_history.get(key)
+        row[key] = float(values[-1]) if values else None  # the last epoch's mean
+    return row
+
+
+# ------------------------------------------------------------------ pictures
+
+
+def _font(size):
+    from PIL import ImageFont
+
+    return ImageFont.load_default(size)
+
+
+def samples_table(samples, models, num_images, scale=2, padding=6):
+    """One picture of the final samples: a row per variant, a column per subset size, labelled.
+
+    Args:
+        samples: dict (variant, num_images) -> images (N, H, W, C) in [-1, 1].
+        models: the row order.
+        num_images: the column order.
+        scale: integer upscaling of each image.
+        padding: pixels between cells.
+
+    Returns:
+        (H, W, 3) uint8 array.
+    """
+    from PIL import Image, ImageDraw
+
+    from keras_gans import plotting
+
+    cells = {key: plotting.image_grid(images, nrow=math.ceil(math.sqrt(len(images))), scale=scale)
+             for key, images in samples.items()}
+    cell_h, cell_w = next(iter(cells.values())).shape[:2]
+    font_size = max(14, cell_w // 12)
+    left, top = 7 * font_size, 2 * font_size
+    width = left + len(num_images) * (cell_w + padding) + padding
+    height = top + len(models) * (cell_h + padding) + padding
+    canvas = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(canvas)
+    for j, n in enumerate(num_images):
+        x = left + padding + j * (cell_w + padding)
+        draw.text((x + 4, font_size // 3), f"{n:,} images", fill="black", font=_font(font_size))
+    for i, name in enumerate(models):
+        y = top + padding + i * (cell_h + padding)
+        draw.text((6, y + cell_h // 2 - font_size // 2), name.upper(), fill="black", font=_font(font_size))
+        for j, n in enumerate(num_images):
+            x = left + padding + j * (cell_w + padding)
+            canvas.paste(Image.fromarray(cells[(name, n)]), (x, y))
+    return np.asarray(canvas)
+
+
+def plot_loss_grid(histories, models, num_images, path):
+    """Loss curves side by side: a column per variant, a row per subset size.
+
+    Each panel shows `d_loss` and `g_loss` per step (faint) and their rolling
+    mean over one epoch of steps, against epochs, so runs on different subset
+    sizes line up. The y-axes are the variants' own: their losses live on
+    different scales (a BCE near 1, a Wasserstein estimate near 0).
+
+    Args:
+        histories: dict (variant, num_images) -> a `StepHistory.history` dict.
+        models: the column order.
+        num_images: the row order.
+        path: PNG to write.
+
+    Returns:
+        The `matplotlib.figure.Figure`.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from keras_gans import plotting
+
+    figure = Figure(figsize=(3.6 * len(models), 2.8 * len(num_images)), dpi=100, layout="constrained")
+    FigureCanvasAgg(figure)  # headless
+    axes = figure.subplots(len(num_images), len(models), squeeze=False)
+    colors = {"d_loss": "tab:blue", "g_loss": "tab:orange"}
+    for i, n in enumerate(num_images):
+        for j, name in enumerate(models):
+            ax = axes[i][j]
+            history = histories[(name, n)]
+            steps_per_epoch = max(1, int(np.sum(np.asarray(history["epoch"]) == 1)))
+            x = np.asarray(history["step"], dtype="float64") / steps_per_epoch
+            for key, color in colors.items():
+                values = np.asarray(history[key], dtype="float64")
+                ax.plot(x, values, color=color, alpha=0.25, linewidth=0.7)
+                ax.plot(x, plotting.rolling_mean(values, steps_per_epoch), color=color, linewidth=1.8,
+                        label=key)
+            ax.set_title(f"{name.upper()}, {n:,} images", fontsize=10)
+            ax.grid(alpha=0.3)
+            if i == len(num_images) - 1:
+                ax.set_xlabel("epoch")
+            if j == 0:
+                ax.set_ylabel("loss")
+            if i == 0 and j == 0:
+                ax.legend(loc="best", fontsize=8)
+    figure.suptitle("Losses (faint: each step; bold: mean over one epoch of steps)")
+    figure.savefig(path)
+    return figure
+
+
+def _format(value, digits=3):
+    if value is None:
+        return ""
+    return f"{value:.{digits}f}"
+
+
+def write_summary(rows, output_dir, quality_label="quality", config=None):
+    """Write `summary.csv` (every column) and `summary.md` (a table to show)."""
+    with open(os.path.join(output_dir, "summary.csv"), "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=SUMMARY_COLUMNS)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({key: "" if row.get(key) is None else row[key] for key in SUMMARY_COLUMNS})
+    header = ["variant", "images", "epochs", "s / epoch", "d_loss", "g_loss", "real_score", "fake_score",
+              quality_label]
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    for row in rows:
+        cells = [row["variant"], f"{row['num_images']:,}", str(row["epochs"]),
+                 _format(row["seconds_per_epoch"], 2), _format(row["d_loss"]), _format(row["g_loss"]),
+                 _format(row["real_score"]), _format(row["fake_score"]), _format(row["quality"], 2)]
+        lines.append("| " + " | ".join(cells) + " |")
+    notes = [
+        "",
+        "- s / epoch: median wall-clock seconds of the epochs after the first (the first also traces "
+        "the training step into a graph; its time is in summary.csv as first_epoch_seconds).",
+        "- d_loss, g_loss and the scores are the last epoch's means. They are each variant's own "
+        "losses and do not compare across variants: real_score / fake_score are probabilities for "
+        "DCGAN, raw outputs for LSGAN (targets 1 / 0) and SAGAN (hinge margins +1 / -1), and mean "
+        "critic scores for WGAN and WGAN-GP (only their difference, wasserstein_estimate in "
+        "summary.csv, means something).",
+    ]
+    if quality_label == "digits FID":
+        notes.append("- digits FID: Frechet distance in the features of the package's digits classifier "
+                     "between 1,000 generated digits and the 5,000 embedded ones; lower is better; not "
+                     "comparable with published FIDs.")
+    if config:
+        notes.append(f"- settings: {json.dumps(config)}")
+    with open(os.path.join(output_dir, "summary.md"), "w") as f:
+        f.write("# GAN variants compared\n\n" + "\n".join(lines + notes) + "\n")

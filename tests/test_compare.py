@@ -1,0 +1,151 @@
+"""The workshop comparison: same data, architecture, seed and latents; one folder with everything."""
+
+import argparse
+import csv
+import os
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+
+from keras_gans import cli, plotting
+from keras_gans.compare import compare, samples_table
+
+TINY = dict(epochs=2, batch_size=32, latent_dim=16, width=8, num_samples=4, verbose=0)
+
+
+def mean_pixel(gan):
+    """A stand-in quality score: the mean pixel of 8 seeded samples."""
+    return float(np.mean(gan.generate(8, seed=0)))
+
+
+@pytest.fixture(scope="module")
+def comparison(tmp_path_factory):
+    output = str(tmp_path_factory.mktemp("comparison"))
+    rows = compare(models=["dcgan", "lsgan"], num_images=[64, 128], output_dir=output, quality=mean_pixel,
+                   **TINY)
+    return output, rows
+
+
+def test_writes_one_folder_with_grid_curves_summary_and_each_runs_gif(comparison):
+    output, rows = comparison
+    for name in ("samples.png", "losses.png", "summary.md", "summary.csv", "config.json"):
+        assert os.path.getsize(os.path.join(output, name)) > 0, name
+    for run in ("dcgan_64", "lsgan_64", "dcgan_128", "lsgan_128"):
+        for name in ("progress.gif", "epoch_000.png", "epoch_002.png", "steps.csv", "losses.png",
+                     "generator.keras"):
+            assert os.path.getsize(os.path.join(output, run, name)) > 0, (run, name)
+    assert [(row["variant"], row["num_images"]) for row in rows] == [
+        ("dcgan", 64), ("lsgan", 64), ("dcgan", 128), ("lsgan", 128)]
+
+
+def test_every_run_starts_from_the_same_seed_and_latents(comparison):
+    output, _ = comparison
+    latents = [np.load(os.path.join(output, run, "latents.npy")) for run in ("dcgan_64", "lsgan_128")]
+    np.testing.assert_array_equal(*latents)
+    # DCGAN and LSGAN share the architecture: the same untrained generator draws the same first frame.
+    def frames(name):
+        return [plotting.read_png(os.path.join(output, run, name)) for run in ("dcgan_64", "lsgan_64")]
+
+    np.testing.assert_array_equal(*frames("epoch_000.png"))
+    # ... and then they train differently.
+    assert not np.array_equal(*frames("epoch_002.png"))
+
+
+def test_samples_png_holds_each_runs_final_generator_on_the_fixed_latents(comparison):
+    output, _ = comparison
+    samples = {}
+    for name in ("dcgan", "lsgan"):
+        for n in (64, 128):
+            run = os.path.join(output, f"{name}_{n}")
+            generator = keras.saving.load_model(os.path.join(run, "generator.keras"))
+            samples[(name, n)] = np.asarray(generator(np.load(os.path.join(run, "latents.npy"))))
+    expected = samples_table(samples, ["dcgan", "lsgan"], [64, 128])
+    np.testing.assert_array_equal(plotting.read_png(os.path.join(output, "samples.png")), expected)
+
+
+def test_summary_table_in_csv_and_markdown(comparison):
+    output, rows = comparison
+    with open(os.path.join(output, "summary.csv")) as f:
+        table = list(csv.DictReader(f))
+    assert [row["variant"] for row in table] == ["dcgan", "lsgan", "dcgan", "lsgan"]
+    assert [int(row["steps_per_epoch"]) for row in table] == [2, 2, 4, 4]  # 64 or 128 images, batch 32
+    for row, returned in zip(table, rows):
+        assert float(row["seconds_per_epoch"]) > 0 and np.isfinite(float(row["g_loss"]))
+        assert row["wasserstein_estimate"] == ""  # not a metric of these variants
+        assert float(row["quality"]) == pytest.approx(returned["quality"])
+        assert -1 <= returned["quality"] <= 1
+    markdown = open(os.path.join(output, "summary.md")).read().splitlines()
+    assert markdown[2] == ("| variant | images | epochs | s / epoch | d_loss | g_loss | real_score | "
+                           "fake_score | mean_pixel |")
+    assert markdown[4].startswith("| dcgan | 64 | 2 | ")
+    assert len([line for line in markdown if line.startswith("| lsgan |")]) == 2
+
+
+def test_samples_table_puts_variants_in_rows_and_sizes_in_columns():
+    # One colour per run (the labels are black text on white, so no label pixel has these colours).
+    colours = {("a", 1): (255, 0, 0), ("a", 2): (0, 255, 0), ("b", 1): (0, 0, 255), ("b", 2): (255, 255, 0)}
+    samples = {key: np.broadcast_to(np.array(colour, "float32") / 127.5 - 1.0, (4, 8, 8, 3))
+               for key, colour in colours.items()}
+    table = samples_table(samples, ["a", "b"], [1, 2])
+    boxes = {}
+    for key, colour in colours.items():
+        rows, cols = np.nonzero(np.all(table == colour, axis=-1))
+        assert len(rows) == 4 * (8 * 2) ** 2  # four images, upscaled twice
+        boxes[key] = (rows.min(), cols.min())
+    assert boxes[("a", 1)][0] == boxes[("a", 2)][0] < boxes[("b", 1)][0] == boxes[("b", 2)][0]
+    assert boxes[("a", 1)][1] == boxes[("b", 1)][1] < boxes[("a", 2)][1] == boxes[("b", 2)][1]
+    # The labels: dark text left of the first column and above the first row.
+    assert table[:, :boxes[("a", 1)][1]].min() < 100
+    assert table[:boxes[("a", 1)][0], boxes[("a", 1)][1]:].min() < 100
+
+
+def test_bad_arguments_are_refused_before_any_training(tmp_path):
+    with pytest.raises(ValueError, match="Expected names from dcgan, lsgan, wgan, wgan-gp, sagan. "
+                                         "Received: 'began'"):
+        compare(models=["dcgan", "began"], output_dir=str(tmp_path))
+    with pytest.raises(ValueError, match=r"Expected positive integers. Received: num_images=\[1000, 0\]"):
+        compare(num_images=[1000, 0], output_dir=str(tmp_path))
+    with pytest.raises(ValueError, match="The 'digits' score needs dataset='mnist5k' at image_size=32"):
+        compare(image_size=64, output_dir=str(tmp_path))
+    assert os.listdir(tmp_path) == []
+
+
+# ------------------------------------------------------------ command line
+
+
+def test_cli_compare_runs_and_writes_the_folder(tmp_path):
+    output = str(tmp_path / "cmp")
+    assert cli.main(["compare", "--models", "lsgan", "--num-images", "64", "--epochs", "1",
+                     "--batch-size", "32", "--width", "8", "--latent-dim", "16", "--quality", "none",
+                     "--output", output, "--verbose", "0"]) == 0
+    summary = open(os.path.join(output, "summary.md")).read()
+    assert "| lsgan | 64 | 1 |" in summary
+    assert os.path.getsize(os.path.join(output, "lsgan_64", "progress.gif")) > 0
+
+
+def test_cli_compare_arguments_fail_in_one_line():
+    result = subprocess.run([sys.executable, "-m", "keras_gans", "compare", "--models", "dcgan,began"],
+                            capture_output=True, text=True, env={**os.environ, "CUDA_VISIBLE_DEVICES": ""})
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "keras-gans compare: error: argument --models: expected comma-separated names from "
+        "dcgan, lsgan, wgan, wgan-gp, sagan, got dcgan,began"]
+
+
+def test_cli_learning_rates_default_to_the_variants_own():
+    def optimizers(model, d_lr=None, g_lr=None, beta_1=None):
+        return cli._optimizers(argparse.Namespace(model=model, d_lr=d_lr, g_lr=g_lr, beta_1=beta_1))
+
+    d, g = optimizers("wgan", g_lr=1e-3)
+    assert type(d).__name__ == type(g).__name__ == "RMSprop"
+    assert float(d.learning_rate) == pytest.approx(5e-5) and float(g.learning_rate) == pytest.approx(1e-3)
+    d, g = optimizers("sagan")
+    assert float(d.learning_rate) == pytest.approx(4e-4) and float(g.learning_rate) == pytest.approx(1e-4)
+    assert d.beta_1 == 0.0 and d.beta_2 == 0.9
+    d, _ = optimizers("dcgan", beta_1=0.9)
+    assert float(d.learning_rate) == pytest.approx(2e-4) and d.beta_1 == 0.9
+    with pytest.raises(ValueError, match="--beta-1 applies to Adam; wgan trains with RMSprop"):
+        optimizers("wgan", beta_1=0.5)
