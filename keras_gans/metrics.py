@@ -623,7 +623,8 @@ def _as_generator(generator_or_model):
     if not isinstance(generator, keras.Model) or len(generator.inputs[0].shape) != 2:
         raise ValueError(
             "Invalid value for argument `generator_or_model`. Expected a keras_gans GAN, a generator "
-            "model with a (batch, latent_dim) input, or the path of one saved as `.keras`. "
+            "model with a (batch, latent_dim) input, the path of one saved as `.keras`, or an array of "
+            "generated images. "
             f"Received: {generator_or_model!r}"
         )
     return generator
@@ -647,16 +648,39 @@ def _progress(verbose, target):
     return keras.utils.Progbar(target, unit_name="image") if verbose else None
 
 
+def _generated_batches(generator_or_model, num_images, batch_size, seed):
+    """(image_size, count, batches): `num_images` images from a generator, or an array's first ones."""
+    if isinstance(generator_or_model, np.ndarray):
+        images = generator_or_model[:num_images]
+        if images.ndim != 4 or len(images) < 2:
+            raise ValueError(
+                "Invalid value for argument `generator_or_model`. Expected generated images of shape "
+                f"(n >= 2, height, width, channels). Received shape: {generator_or_model.shape}"
+            )
+        batches = (images[i:i + batch_size] for i in range(0, len(images), batch_size))
+        return images.shape[1], len(images), batches
+    generator = _as_generator(generator_or_model)
+    rng = np.random.default_rng(seed)
+    latent_dim = generator.inputs[0].shape[-1]
+
+    def batches():
+        for start in range(0, num_images, batch_size):
+            n = min(batch_size, num_images - start)
+            yield generator(rng.standard_normal((n, latent_dim)).astype("float32"), training=False)
+
+    return generator.outputs[0].shape[1], num_images, batches()
+
+
 def _feed(metric, generator_or_model, dataset, num_images, batch_size, seed, verbose,
           real_images_needed=True):
-    """Feed up to `num_images` real images and exactly `num_images` generated ones to `metric`."""
+    """Feed up to `num_images` real and generated images to `metric`; return both counts."""
     if not isinstance(num_images, (int, np.integer)) or num_images < 2:
         raise ValueError(
             "Invalid value for argument `num_images`. Expected an integer >= 2. "
             f"Received: num_images={num_images!r}"
         )
-    generator = _as_generator(generator_or_model)
-    image_size = generator.outputs[0].shape[1]
+    image_size, fake_count, fake_batches = _generated_batches(generator_or_model, num_images, batch_size,
+                                                              seed)
     progbar = _progress(verbose, 2 * num_images if real_images_needed else num_images)
     done = 0
     real_count = 0
@@ -675,16 +699,14 @@ def _feed(metric, generator_or_model, dataset, num_images, batch_size, seed, ver
         if progbar and real_count < num_images:  # a small dataset: all of it was used
             done = num_images
             progbar.update(done)
-    rng = np.random.default_rng(seed)
-    latent_dim = generator.inputs[0].shape[-1]
-    for start in range(0, num_images, batch_size):
-        n = min(batch_size, num_images - start)
-        latents = rng.standard_normal((n, latent_dim)).astype("float32")
-        metric.update_state(fake_images=generator(latents, training=False))
-        done += n
+    for batch in fake_batches:
+        metric.update_state(fake_images=batch)
+        done += int(batch.shape[0])
         if progbar:
             progbar.update(done)
-    return real_count
+    if progbar and fake_count < num_images:
+        progbar.update(progbar.target)
+    return real_count, fake_count
 
 
 def compute_fid(generator_or_model, dataset, num_images=10_000, batch_size=100,
@@ -699,12 +721,13 @@ def compute_fid(generator_or_model, dataset, num_images=10_000, batch_size=100,
 
     Args:
         generator_or_model: a keras_gans GAN, a generator model (latents -> images
-            in [-1, 1]) or the path of either saved as `.keras`.
+            in [-1, 1]), the path of either saved as `.keras`, or an array of
+            generated images (N, H, W, C) in [-1, 1] (its first `num_images` are used).
         dataset: real images: a dataset name of `keras_gans.data.load` (e.g.
             "mnist5k", loaded at the generator's image size), a `tf.data.Dataset` of
             batches in [-1, 1] (or `(images, labels)`), or an array of images.
         num_images: generated images; also the most real images used (a smaller
-            dataset is used whole: "mnist5k" has 5,000).
+            dataset or array is used whole: "mnist5k" has 5,000).
         batch_size: images per forward pass.
         feature_extractor, weights: see `get_feature_extractor`.
         real_statistics: an `.npz` of `FrechetInceptionDistance.save_real_statistics`;
@@ -722,14 +745,14 @@ def compute_fid(generator_or_model, dataset, num_images=10_000, batch_size=100,
     cached = real_statistics is not None and os.path.exists(real_statistics)
     metric = FrechetInceptionDistance(feature_extractor, weights,
                                       real_statistics=real_statistics if cached else None)
-    _feed(metric, generator_or_model, dataset, num_images, batch_size, seed, verbose,
-          real_images_needed=not cached)
+    _, fake_count = _feed(metric, generator_or_model, dataset, num_images, batch_size, seed, verbose,
+                          real_images_needed=not cached)
     if real_statistics is not None and not cached:
         metric.save_real_statistics(real_statistics)
     value = float(metric.result())
     if verbose:
         real_count = metric.statistics("real")[2]
-        print(f"FID ({metric.extractor.name}, {num_images} generated and {real_count} real images): "
+        print(f"FID ({metric.extractor.name}, {fake_count} generated and {real_count} real images): "
               f"{value:.3f}")
     return value
 
@@ -748,10 +771,10 @@ def compute_kid(generator_or_model, dataset, num_images=10_000, batch_size=100,
     """
     metric = KernelInceptionDistance(feature_extractor, weights, num_subsets=num_subsets,
                                      subset_size=subset_size, seed=seed)
-    real_count = _feed(metric, generator_or_model, dataset, num_images, batch_size, seed, verbose)
+    real_count, fake_count = _feed(metric, generator_or_model, dataset, num_images, batch_size, seed, verbose)
     mean = float(metric.result())
     if verbose:
-        print(f"KID ({metric.extractor.name}, {num_images} generated and {real_count} real images): "
+        print(f"KID ({metric.extractor.name}, {fake_count} generated and {real_count} real images): "
               f"{mean:.5f} +- {metric.result_std:.5f}")
     return mean, metric.result_std
 

@@ -224,6 +224,12 @@ def test_compute_fid_and_kid_with_a_generator(digits, tmp_path):
     mean, std = metrics.compute_kid(generator, digits[:64], num_images=40, batch_size=16,
                                     feature_extractor="digits", num_subsets=3, subset_size=20, verbose=0)
     assert math.isfinite(mean) and std >= 0
+    # An array of generated images is scored as it is.
+    fid = metrics.FrechetInceptionDistance("digits")
+    fid.update_state(real_images=digits[:40], fake_images=digits[500:540])  # num_images=40 of each
+    from_array = metrics.compute_fid(digits[500:600], digits[:64], num_images=40, batch_size=16,
+                                     feature_extractor="digits", verbose=0)
+    assert from_array == pytest.approx(float(fid.result()), rel=1e-5)
     with pytest.raises(ValueError, match="Expected a keras_gans GAN, a generator model"):
         metrics.compute_fid(keras.Sequential([keras.Input((32, 32, 1)), keras.layers.Flatten()]),
                             digits, num_images=4, feature_extractor="digits", verbose=0)
@@ -257,3 +263,11 @@ def test_cli_evaluate_prints_the_score(tmp_path, capsys):
     assert code == 0
     assert "FID (digits, 40 generated and 40 real images):" in out
     assert "KID (digits" in out
+
+
+def test_cli_evaluate_scores_saved_images(digits, tmp_path, capsys):
+    path = str(tmp_path / "samples.npy")
+    np.save(path, digits[:30])
+    code = cli.main(["evaluate", "--model", path, "--num-images", "30", "--feature-extractor", "digits"])
+    assert code == 0
+    assert "FID (digits, 30 generated and 30 real images):" in capsys.readouterr().out
