@@ -1,8 +1,9 @@
-"""The `keras-gans` command line: train and generate.
+"""The `keras-gans` command line: train, generate, evaluate and compare.
 
     keras-gans train                      # DCGAN on the embedded digits, about 3 minutes on a CPU
     keras-gans generate --model saved_models/RUN/gan.keras -n 64 --output grid.png
     keras-gans evaluate --model saved_models/RUN/generator.keras --num-images 5000   # digits FID, offline
+    keras-gans compare --quick --output comparison     # DCGAN, LSGAN, WGAN, WGAN-GP side by side
 """
 
 import argparse
@@ -15,7 +16,7 @@ import time
 # Kept in step with keras_gans.models.VARIANTS and keras_gans.data.DATASETS (a test
 # checks); written out here so that parsing arguments does not load TensorFlow.
 DATASETS = ("mnist5k", "mnist", "fashion_mnist", "kmnist", "cifar10", "celeba")
-MODELS = ("dcgan",)
+MODELS = ("dcgan", "lsgan", "wgan", "wgan-gp", "sagan")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,6 +41,27 @@ def _dataset(text):
         f"expected one of {', '.join(DATASETS)} or a folder of images, got {text}")
 
 
+def _model_list(text):
+    """Comma-separated names from MODELS, e.g. "dcgan,wgan-gp"."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in MODELS]
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated names from {', '.join(MODELS)}, got {text}")
+    return names
+
+
+def _int_list(text):
+    """Comma-separated positive integers, e.g. "1000,5000"."""
+    try:
+        values = [int(part) for part in text.split(",")]
+    except ValueError:
+        values = []
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"expected comma-separated positive integers, got {text}")
+    return values
+
+
 def _positive_float(text):
     value = float(text)
     if not value > 0:
@@ -61,9 +83,12 @@ def build_parser():
     train.add_argument("--image-size", type=int, choices=(32, 64, 128), default=32)
     train.add_argument("--epochs", type=_positive_int, default=20)
     train.add_argument("--batch-size", type=_positive_int, default=64)
-    train.add_argument("--d-lr", type=_positive_float, default=2e-4, help="discriminator learning rate")
-    train.add_argument("--g-lr", type=_positive_float, default=2e-4, help="generator learning rate")
-    train.add_argument("--beta-1", type=float, default=0.5, help="Adam beta_1 of both optimizers")
+    train.add_argument("--d-lr", type=_positive_float, default=None,
+                       help="discriminator learning rate (default: the variant's own, e.g. 2e-4 for dcgan)")
+    train.add_argument("--g-lr", type=_positive_float, default=None,
+                       help="generator learning rate (default: the variant's own)")
+    train.add_argument("--beta-1", type=float, default=None,
+                       help="Adam beta_1 of both optimizers (default: the variant's own, e.g. 0.5 for dcgan)")
     train.add_argument("--latent-dim", type=_positive_int, default=128)
     train.add_argument("--width", type=_positive_int, default=64, help="base channel count of both networks")
     train.add_argument("--seed", type=int, default=0)
@@ -139,7 +164,56 @@ def build_parser():
     evaluate.add_argument("--kid", action="store_true", help="also compute the KID")
     evaluate.add_argument("--batch-size", type=_positive_int, default=100)
     evaluate.add_argument("--seed", type=int, default=0, help="seed of the latents")
+    compare = commands.add_parser(
+        "compare", help="train several variants on the same data and write a comparison folder")
+    compare.add_argument("--models", type=_model_list, default=["dcgan", "lsgan", "wgan", "wgan-gp"],
+                         help="comma-separated variants, one row each (default: dcgan,lsgan,wgan,wgan-gp)")
+    compare.add_argument("--num-images", type=_int_list, default=[1000, 5000],
+                         help="comma-separated training-set sizes, one column each (default: 1000,5000)")
+    compare.add_argument("--epochs", type=_positive_int, default=None,
+                         help="epochs of every run (default: 3 with --quick, else 20)")
+    compare.add_argument("--quick", action="store_true",
+                         help="small networks and few epochs: minutes on a CPU (width 16, latent 32)")
+    compare.add_argument("--dataset", type=_dataset, default="mnist5k",
+                         help="a dataset name (default: mnist5k, offline) or a folder of images")
+    compare.add_argument("--image-size", type=int, choices=(32, 64, 128), default=32)
+    compare.add_argument("--batch-size", type=_positive_int, default=None, help="default: 64")
+    compare.add_argument("--latent-dim", type=_positive_int, default=None,
+                         help="default: 32 with --quick, else 128")
+    compare.add_argument("--width", type=_positive_int, default=None,
+                         help="base channel count of the networks (default: 16 with --quick, else 64)")
+    compare.add_argument("--quality", choices=("digits", "none"), default=None,
+                         help="quality score column: digits (digits FID; mnist5k at 32 px only) or none "
+                              "(default: digits where it applies)")
+    compare.add_argument("--seed", type=int, default=0)
+    compare.add_argument("--mixed-precision", action="store_true", help="train under mixed_float16 (GPUs)")
+    compare.add_argument("--output", default=None,
+                         help="folder to write (default: saved_models/compare_<dataset>_<time>)")
+    compare.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1)
     return parser
+
+
+def _compare(args):
+    from keras_gans.compare import compare
+
+    output = args.output or os.path.join(
+        "saved_models",
+        f"compare_{os.path.basename(os.path.normpath(args.dataset))}_{datetime.datetime.now():%Y%m%d-%H%M%S}")
+    quality = args.quality
+    if quality is None:
+        quality = "digits" if args.dataset == "mnist5k" and args.image_size == 32 else "none"
+    print(f"Comparing {', '.join(args.models)} on {', '.join(map(str, args.num_images))} images of "
+          f"{args.dataset}; writing to {output}/")
+    start = time.perf_counter()
+    compare(models=args.models, num_images=args.num_images, epochs=args.epochs, output_dir=output,
+            dataset=args.dataset, image_size=args.image_size, batch_size=args.batch_size,
+            latent_dim=args.latent_dim, width=args.width, seed=args.seed, quick=args.quick,
+            quality=None if quality == "none" else quality, mixed_precision=args.mixed_precision,
+            verbose=args.verbose)
+    minutes = (time.perf_counter() - start) / 60
+    print(f"Done in {minutes:.1f} min. In {output}/: samples.png, losses.png, summary.md, summary.csv, "
+          "and a folder per run with its progress.gif")
+    return 0
 
 
 def _train(args):
@@ -165,8 +239,7 @@ def _train(args):
     dataset = keras_gans.data.load(args.dataset, image_size=args.image_size, batch_size=args.batch_size,
                                    num_images=args.num_images, seed=args.seed)
     channels = dataset.element_spec.shape[-1]
-    d_optimizer = keras.optimizers.Adam(args.d_lr, beta_1=args.beta_1)
-    g_optimizer = keras.optimizers.Adam(args.g_lr, beta_1=args.beta_1)
+    d_optimizer, g_optimizer = _optimizers(args)
     if args.init_from:
         gan = _fine_tuned_gan(args, channels, d_optimizer, g_optimizer)
     else:
@@ -212,6 +285,27 @@ def _train(args):
           + (f", written to {paths['warnings.txt']}" if diagnostics.warnings else "")
           + f"; last good weights in {paths['last_good.weights.h5']}")
     return 0
+
+
+def _optimizers(args):
+    """The variant's own optimizers (its paper's), with --d-lr, --g-lr and --beta-1 where given."""
+    from keras_gans.models import VARIANTS
+
+    variant = VARIANTS[args.model]
+    # `default_*_optimizer` read nothing from the model, so the class answers without building one.
+    pair = []
+    for optimizer, learning_rate in ((variant.default_d_optimizer(None), args.d_lr),
+                                     (variant.default_g_optimizer(None), args.g_lr)):
+        config = optimizer.get_config()
+        if learning_rate is not None:
+            config["learning_rate"] = learning_rate
+        if args.beta_1 is not None:
+            if "beta_1" not in config:
+                raise ValueError(f"--beta-1 applies to Adam; {args.model} trains with "
+                                 f"{type(optimizer).__name__}. Leave --beta-1 out.")
+            config["beta_1"] = args.beta_1
+        pair.append(type(optimizer).from_config(config))
+    return pair
 
 
 # Options a resumed run may change: train for longer, or talk more or less.
@@ -368,7 +462,7 @@ def main(argv=None):
         args.given = _given_options(sys.argv[1:] if argv is None else argv)
     try:
         commands = {"train": _train, "generate": _generate, "transfer-experiment": _transfer_experiment,
-                    "evaluate": _evaluate}
+                    "evaluate": _evaluate, "compare": _compare}
         return commands[args.command](args)
     except (ValueError, FileNotFoundError, OSError) as error:
         print(f"keras-gans {args.command}: error: {error}", file=sys.stderr)
