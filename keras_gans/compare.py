@@ -337,6 +337,9 @@ def plot_loss_grid(histories, models, num_images, path):
 def _format(value, digits=3):
     if value is None:
         return ""
+    if value != 0 and abs(value) < 0.5 * 10 ** -digits:
+        # A clipped WGAN critic's outputs are tiny: show 6.3e-05, not 0.000.
+        return f"{value:.1e}"
     return f"{value:.{digits}f}"
 
 

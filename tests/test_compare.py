@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from keras_gans import cli, plotting
-from keras_gans.compare import compare, samples_table
+from keras_gans.compare import SUMMARY_COLUMNS, compare, samples_table, write_summary
 
 TINY = dict(epochs=2, batch_size=32, latent_dim=16, width=8, num_samples=4, verbose=0)
 
@@ -82,6 +82,18 @@ def test_summary_table_in_csv_and_markdown(comparison):
                            "fake_score | mean_pixel |")
     assert markdown[4].startswith("| dcgan | 64 | 2 | ")
     assert len([line for line in markdown if line.startswith("| lsgan |")]) == 2
+
+
+def test_summary_shows_a_clipped_critics_tiny_scores_instead_of_zeros(tmp_path):
+    row = dict.fromkeys(SUMMARY_COLUMNS)
+    row.update(variant="wgan", num_images=1000, epochs=3, seconds_per_epoch=2.5, d_loss=-2.04e-06,
+               g_loss=6.3e-05, real_score=0.0, fake_score=0.25, quality=233.214)
+    write_summary([row], str(tmp_path), quality_label="digits FID")
+    lines = open(tmp_path / "summary.md").read().splitlines()
+    assert lines[4] == "| wgan | 1,000 | 3 | 2.50 | -2.0e-06 | 6.3e-05 | 0.000 | 0.250 | 233.21 |"
+    assert any(line.startswith("- digits FID: ") for line in lines)
+    with open(tmp_path / "summary.csv") as f:
+        assert next(csv.DictReader(f))["g_loss"] == "6.3e-05"
 
 
 def test_samples_table_puts_variants_in_rows_and_sizes_in_columns():
