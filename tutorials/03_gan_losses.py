@@ -213,8 +213,10 @@ tutorial.save_figure(figure, f"{OUT}/loss_curves.png")
 
 Things to notice: the Wasserstein variants do 5 critic updates per generator
 update, so in the same time their generator took 5 times fewer steps; WGAN with
-weight clipping learns slowly (its critic is heavily constrained); LSGAN and DCGAN
-are often close. With so little training the ranking can change from run to run:
+weight clipping learns slowly (its critic is heavily constrained) and is usually
+still noise after a quick-mode run; LSGAN and DCGAN are often close; SAGAN's
+generator learns at half DCGAN's rate with costlier steps, and in a quick run its
+samples often all look alike (tutorial 9). With so little training the ranking can change from run to run:
 that itself is a lesson about GANs. For a workshop, `tutorials/WORKSHOP.md` runs
 the same comparison from the command line.
 """

@@ -117,7 +117,7 @@ tutorial.show(f"{OUT}/fine_tuning.png")
 """
 ## Reading the result
 
-- **From scratch**, 200 images and a few seconds are not enough: blobs.
+- **From scratch**, 200 images and a few seconds are not enough: still noise.
 - **Generator only**: it starts by drawing clean digits 0 to 4 and has to move to
   5 to 9 while a brand-new discriminator learns from zero; the early steps mostly
   teach the discriminator, so the generator changes slowly.

@@ -169,10 +169,10 @@ tutorial.save_figure(figure, f"{OUT}/attention_maps.png")
   layer at about 1;
 - `dcgan_vs_sagan.png`: both after the same training time. SAGAN's steps cost
   more and its generator learns at half DCGAN's rate (1e-4), so in quick mode it
-  is far behind: after a minute its samples often still all look alike, the
-  early phase in which the generator has not yet learned to use its latent
-  vector. It needs a longer run (full mode, or `KERAS_GANS_TIME_SCALE=10`);
-  the comparison at equal *time* is the honest one to make;
+  is far behind: in our quick runs (about 300 generator steps) every latent
+  vector still gave the same picture. Judge SAGAN on a longer run (full mode, or
+  `KERAS_GANS_TIME_SCALE=10`), and keep `Diagnostics` (tutorial 5) watching for
+  a collapse that does not go away;
 - the `gamma` values: how much attention each block learned to use;
 - `attention_maps.png`: where three positions of the generator's feature map look
   (only meaningful once the generator draws digits).
