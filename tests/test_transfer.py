@@ -184,8 +184,7 @@ def test_compare_scratch_and_vgg16(tmp_path):
     dataset = tf.data.Dataset.from_tensor_slices(images).batch(4)
     out = str(tmp_path / "experiment")
     result = transfer.compare_vgg16_discriminator(
-        dataset, out, epochs=1, variant="dcgan", latent_dim=LATENT_DIM, width=8, vgg_weights=None,
-        num_samples=4, verbose=0)
+        dataset, out, epochs=1, latent_dim=LATENT_DIM, width=8, vgg_weights=None, num_samples=4, verbose=0)
     written = ["epoch_000.png", "epoch_001.png", "progress.gif", "history.csv", "history_steps.csv",
                "losses.png", "gan.keras"]
     for name in [f"{run}/{name}" for run in ("scratch", "vgg16") for name in written] + [
@@ -203,6 +202,9 @@ def test_compare_scratch_and_vgg16(tmp_path):
     assert not np.array_equal(keras_gans.plotting.read_png(os.path.join(out, "scratch/epoch_001.png")),
                               keras_gans.plotting.read_png(os.path.join(out, "vgg16/epoch_001.png")))
     vgg_gan = keras.saving.load_model(os.path.join(out, "vgg16/gan.keras"))
+    # The seed article's comparison is an LSGAN's, and so is the default here and on the command line.
+    assert type(vgg_gan) is keras_gans.LSGAN
+    assert cli.build_parser().parse_args(["transfer-experiment"]).model == "lsgan"
     assert all(not layer.trainable for layer in vgg_gan.discriminator.layers if "block" in layer.name)
     side = keras_gans.plotting.read_png(os.path.join(out, "side_by_side/epoch_001.png"))
     single = keras_gans.plotting.read_png(os.path.join(out, "scratch/epoch_001.png"))
