@@ -391,7 +391,8 @@ def _transfer_experiment(args):
         dataset, output, epochs=args.epochs, variant=args.model, latent_dim=args.latent_dim,
         width=args.width, vgg_weights=weights, frozen_until=args.frozen_until,
         unfreeze_from=args.unfreeze_from, learning_rate=args.lr, beta_1=args.beta_1, seed=args.seed,
-        verbose=args.verbose)
+        # WGAN-GP's penalty is per example: no batch norm in its critics (as build_gan does).
+        normalization="layer" if args.model == "wgan-gp" else "batch", verbose=args.verbose)
     minutes = (time.perf_counter() - start) / 60
     print(f"Done in {minutes:.1f} min. In {output}/: side_by_side/ grids, {os.path.basename(result['gif'])}, "
           "losses.png, and scratch/ and vgg16/ with each run's grids, GIF, history and gan.keras")
