@@ -305,14 +305,17 @@ def test_wgan_gp_with_two_replicas_updates_like_one(mirrored):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=2e-5)
 
 
-@pytest.mark.parametrize("name", ["wgan", "sagan"])
-def test_variants_train_under_the_strategy(mirrored, name):
+def test_sagan_trains_under_the_strategy(mirrored):
+    # Spectral norm writes the normalised kernel back in every training call, an
+    # assignment inside each replica (as WGAN's clipping is).
     with mirrored.scope():
-        gan = tiny(name, discriminator_steps=1) if name == "wgan" else tiny(name)
+        gan = tiny("sagan")
         gan.compile()
     history = gan.fit(dataset(32, 16), epochs=1, verbose=0)
     assert all(np.isfinite(v[-1]) for v in history.history.values())
-    if name == "wgan":
-        for weight in gan.discriminator.trainable_weights:
-            assert np.all(np.abs(np.array(weight)) <= gan.clip_value + 1e-7)
+    kernel = np.array(gan.discriminator.get_layer("sn_conv2").layer.kernel)
+    largest_singular_value = np.linalg.svd(kernel.reshape(-1, kernel.shape[-1]), compute_uv=False)[0]
+    # It starts near 0.3 (N(0, 0.02) weights); spectral norm holds it near 1 (the
+    # optimizer's last step moves it a little after the last normalisation).
+    assert 0.8 < largest_singular_value < 1.25
     assert gan.generate(2, seed=0).shape == (2, 32, 32, 1)
