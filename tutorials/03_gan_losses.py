@@ -36,8 +36,8 @@ import numpy as np
 import tensorflow as tf
 from matplotlib.figure import Figure
 
-import keras_gans
 from keras_gans import losses
+from keras_gans.compare import compare
 
 tutorial.describe()
 OUT = tutorial.output_dir("03_gan_losses")
@@ -153,70 +153,60 @@ there. **Least squares** keeps pushing in proportion to the distance, and
 
 ## Training the variants side by side
 
-Now the real test: the same digits, the same generator architecture, each variant
-with its paper's optimizer settings, each trained for the same wall-clock time.
-`keras_gans.models.build_gan(name)` picks the networks each variant is meant for
-(WGAN-GP's critic uses layer normalization, SAGAN has self-attention and spectral
-normalization; tutorials 4 and 9 explain why).
+Now the real test, the experiment of the seed article's Table 2:
+`keras_gans.compare.compare` trains each variant on the same data (the same
+images in the same order), with the same architecture, the same initial weights
+and the same fixed latents for the samples, each with its paper's optimizer
+settings, for the same number of epochs. `build_gan(name)` picks the networks each
+variant is meant for (WGAN-GP's critic uses layer normalization, SAGAN has
+self-attention and spectral normalization; tutorials 4 and 9 explain why). It is
+also what the workshop command runs (`keras-gans compare`, see
+`tutorials/WORKSHOP.md`).
+
+Quick mode uses the comparison's own quick settings (networks of width 16,
+latent vectors of 32 numbers) on all 5,000 digits for 3 epochs, about 230
+generator steps: a rehearsal, in which most variants are still noise (the
+cross-entropy and least-squares discriminators win the first few hundred steps,
+tutorial 5). `KERAS_GANS_TIME_SCALE=5` trains 15 epochs. Full mode trains on
+CelebA at 64x64 on the seed article's subset sizes.
 """
 
 VARIANTS = ["dcgan", "lsgan", "wgan", "wgan-gp", "sagan"]
-dataset = tutorial.load_training_data(seed=0)
-fixed_latents = keras.random.normal((36, tutorial.LATENT_DIM), seed=1)
-grids, histories = [], {}
-for name in VARIANTS:
-    keras.utils.set_random_seed(0)
-    gan = keras_gans.models.build_gan(name, tutorial.IMAGE_SIZE, tutorial.CHANNELS, tutorial.LATENT_DIM,
-                                      width=tutorial.WIDTH, seed=0)
-    gan.compile()
-    steps = keras_gans.callbacks.StepHistory()
-    print(f"--- {name}")
-    gan.fit(dataset, epochs=50 if tutorial.QUICK else 10, verbose=0,
-            callbacks=[steps, tutorial.TimeLimit(tutorial.seconds(30))])
-    histories[name] = steps.history
-    print(f"{name}: {len(steps.history['step'])} steps, final d_loss {steps.history['d_loss'][-1]:.3f}")
-    grid = keras_gans.plotting.image_grid(gan.generate(fixed_latents), nrow=6, scale=2, label=name)
-    grids.append(grid)
-    keras_gans.plotting.save_png(grid, f"{OUT}/samples_{name}.png")
-
-height = max(grid.shape[0] for grid in grids)
-padded = [np.pad(grid, ((0, height - grid.shape[0]), (0, 8), (0, 0)), constant_values=255) for grid in grids]
-side_by_side = np.concatenate(padded, axis=1)
-keras_gans.plotting.save_png(side_by_side, f"{OUT}/side_by_side.png")
-tutorial.show(f"{OUT}/side_by_side.png")
+if tutorial.QUICK:
+    rows = compare(VARIANTS, num_images=[tutorial.scaled(5000, minimum=256)], epochs=tutorial.scaled(3),
+                   quick=True,
+                   output_dir=f"{OUT}/comparison", dataset="mnist5k", image_size=32)
+else:
+    rows = compare(VARIANTS, num_images=[1000, 5000, 10_000], epochs=20, output_dir=f"{OUT}/comparison",
+                   dataset="celeba", image_size=64, quality=None, mixed_precision=True)
+tutorial.show(f"{OUT}/comparison/samples.png")
+tutorial.show(f"{OUT}/comparison/losses.png")
+print(open(f"{OUT}/comparison/summary.md").read())
 
 """
-And their loss curves. The numbers of different variants are on different scales
-(a Wasserstein critic's loss is a difference of unbounded scores), so each gets its
-own panel; compare the *shapes*.
-"""
+The comparison folder holds, for each variant, its GIF
+(`<variant>_<n>/progress.gif`), its step-by-step losses, and the summary table
+printed above: seconds per epoch, final losses and scores and, on the digits, a
+quality score (the digits FID of tutorial 8, lower is better). The loss curves of different variants are on
+different scales (a Wasserstein critic's loss is a difference of unbounded
+scores), so each has its own panel: compare their *shapes*, and judge the images
+by the samples and the quality score, not by the losses.
 
-figure = Figure(figsize=(4 * len(VARIANTS), 3.2))
-for axes, name in zip(figure.subplots(1, len(VARIANTS)), VARIANTS):
-    history = histories[name]
-    window = max(1, len(history["step"]) // 20)
-    for key in ("d_loss", "g_loss"):
-        smooth = keras_gans.plotting.rolling_mean(history[key], window)
-        axes.plot(history["step"], smooth, label=key)
-    axes.set(title=name, xlabel="step")
-    axes.grid(alpha=0.3)
-    axes.legend(fontsize=8)
-tutorial.save_figure(figure, f"{OUT}/loss_curves.png")
-
-"""
 ## What you saw
 
 - `discriminator_losses.png`, `generator_losses.png`: the losses and their slopes.
-- `side_by_side.png`: the same 36 latents through each variant's generator after
-  the same training time.
-- `loss_curves.png`: their losses over training.
+- `comparison/samples.png`: the same latents through each variant's generator
+  after the same number of epochs; `comparison/losses.png`: their losses;
+  `comparison/summary.md`: time and quality.
 
 Things to notice: the Wasserstein variants do 5 critic updates per generator
-update, so in the same time their generator took 5 times fewer steps; WGAN with
-weight clipping learns slowly (its critic is heavily constrained) and is usually
-still noise after a quick-mode run; LSGAN and DCGAN are often close; SAGAN's
+update, so each of their epochs takes several times longer; in a short run
+WGAN-GP, whose critic gives a useful gradient from the first step, is usually the
+first to draw shapes; WGAN with weight clipping learns slowly (its critic is
+heavily constrained) and is usually still noise after a quick-mode run; LSGAN
+and DCGAN are often close; SAGAN's
 generator learns at half DCGAN's rate with costlier steps, and in a quick run its
-samples often all look alike (tutorial 9). With so little training the ranking can change from run to run:
-that itself is a lesson about GANs. For a workshop, `tutorials/WORKSHOP.md` runs
-the same comparison from the command line.
+samples often all look alike (tutorial 9). With so little training the ranking can
+change from run to run: that itself is a lesson about GANs. For a workshop,
+`tutorials/WORKSHOP.md` runs the same comparison from the command line.
 """
