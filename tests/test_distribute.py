@@ -1,5 +1,7 @@
 """Training under tf.distribute.MirroredStrategy: the update does not depend on the replica count."""
 
+import threading
+
 import keras
 import numpy as np
 import pytest
@@ -9,20 +11,23 @@ from keras import ops
 
 import keras_gans
 
+_replica = threading.local()
+
 
 class FixedLatentDCGAN(keras_gans.DCGAN):
     """Latents computed from each real image, so both runs see the same ones.
 
     (Each replica draws its own random latents, so with random ones the two runs
-    could not be compared.)
+    could not be compared.) MirroredStrategy runs the replicas in threads, so each
+    keeps its own batch in thread-local storage.
     """
 
     def train_step(self, data):
-        self._real_images = data
+        _replica.images = data
         return super().train_step(data)
 
     def draw_latents(self, batch_size):
-        return ops.reshape(self._real_images, (batch_size, -1))[:, :LATENT_DIM] * 3.0
+        return ops.reshape(_replica.images, (batch_size, -1))[:, :LATENT_DIM] * 3.0
 
 
 def one_step(strategy, weights, images):

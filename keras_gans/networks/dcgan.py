@@ -48,8 +48,13 @@ def _conv_init():
 
 def _normalization(kind, name):
     if kind == "batch":
+        # PyTorch's BatchNorm2d defaults, as the seed uses: its momentum 0.1 is Keras'
+        # momentum 0.9 (Keras weighs the old average; 0.99 would let the moving
+        # statistics used by `generate` lag far behind a fast-changing generator),
+        # and epsilon 1e-5 (Keras' default is 1e-3).
         return layers.BatchNormalization(
-            gamma_initializer=keras.initializers.RandomNormal(1.0, 0.02), name=name
+            momentum=0.9, epsilon=1e-5, gamma_initializer=keras.initializers.RandomNormal(1.0, 0.02),
+            name=name,
         )
     if kind == "layer":
         # Normalise each example over height, width and channels, as WGAN-GP's
