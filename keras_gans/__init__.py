@@ -19,7 +19,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("callbacks", "data", "losses", "metrics", "models", "networks", "plotting")
+_SUBMODULES = ("callbacks", "compare", "data", "losses", "metrics", "models", "networks", "plotting", "runs",
+               "transfer")
 _ATTRIBUTES = {
     "GAN": "keras_gans.models",
     "DCGAN": "keras_gans.models",

@@ -21,6 +21,18 @@ from keras_gans import networks  # noqa: E402
 LATENT_DIM = 16
 
 
+@pytest.fixture(scope="session")
+def mirrored():
+    """One MirroredStrategy over the two logical CPUs for the whole test session.
+
+    Two MirroredStrategy objects in one process can hand out clashing collective
+    keys (a TensorFlow limitation), so every test shares this one.
+    """
+    devices = tf.config.list_logical_devices("CPU")
+    assert len(devices) >= 2, "two logical CPUs are configured above"
+    return tf.distribute.MirroredStrategy([d.name for d in devices[:2]])
+
+
 @pytest.fixture(autouse=True)
 def float32_policy():
     """Every test starts in float32, whatever the one before it set."""

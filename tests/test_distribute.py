@@ -4,7 +4,6 @@ import threading
 
 import keras
 import numpy as np
-import pytest
 import tensorflow as tf
 from conftest import LATENT_DIM, random_images, tiny_networks
 from keras import ops
@@ -40,15 +39,6 @@ def one_step(strategy, weights, images):
     dataset = tf.data.Dataset.from_tensor_slices(images).batch(8)
     history = gan.fit(dataset, epochs=1, verbose=0)
     return gan, history.history
-
-
-@pytest.fixture(scope="module")
-def mirrored():
-    # One strategy for the module: two MirroredStrategy objects in one process can
-    # hand out clashing collective keys (a TensorFlow limitation, not ours).
-    devices = tf.config.list_logical_devices("CPU")
-    assert len(devices) >= 2, "conftest.py makes two logical CPUs"
-    return tf.distribute.MirroredStrategy([d.name for d in devices[:2]])
 
 
 def test_two_replicas_update_like_one(mirrored):

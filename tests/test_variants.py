@@ -257,15 +257,6 @@ def test_fifty_steps_under_mixed_float16_stay_finite(name):
 # ------------------------------------------------------- tf.distribute
 
 
-@pytest.fixture(scope="module")
-def mirrored():
-    # One strategy for the module: two MirroredStrategy objects in one process can
-    # hand out clashing collective keys.
-    devices = tf.config.list_logical_devices("CPU")
-    assert len(devices) >= 2, "conftest.py makes two logical CPUs"
-    return tf.distribute.MirroredStrategy([d.name for d in devices[:2]])
-
-
 # MirroredStrategy runs each replica's train_step in its own thread and switches
 # between them at every optimizer step, so each replica keeps its batch thread-locally.
 _replica = threading.local()

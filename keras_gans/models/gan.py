@@ -92,7 +92,9 @@ class GAN(keras.Model):
             g_optimizer = _loss_scaled(g_optimizer)
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
-        super().compile(**kwargs)
+        # optimizer=None: Keras' own single optimizer (RMSprop by default) would be
+        # one more, unused, in every checkpoint.
+        super().compile(optimizer=None, **kwargs)
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
 
