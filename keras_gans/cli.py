@@ -81,8 +81,10 @@ def build_parser():
     train.add_argument("--num-images", type=_positive_int, default=None,
                        help="train on a deterministic subset of this many images")
     train.add_argument("--image-size", type=int, choices=(32, 64, 128), default=32)
-    train.add_argument("--epochs", type=_positive_int, default=20)
-    train.add_argument("--batch-size", type=_positive_int, default=64)
+    train.add_argument("--epochs", type=_positive_int, default=35,
+                       help="default 35: about 3 minutes on the embedded digits on a 2-core CPU")
+    train.add_argument("--batch-size", type=_positive_int, default=None,
+                       help="default: 128 at 64 px and above (the seed), 32 at 32 px")
     train.add_argument("--d-lr", type=_positive_float, default=None,
                        help="discriminator learning rate (default: the variant's own, e.g. 2e-4 for dcgan)")
     train.add_argument("--g-lr", type=_positive_float, default=None,
@@ -90,7 +92,9 @@ def build_parser():
     train.add_argument("--beta-1", type=float, default=None,
                        help="Adam beta_1 of both optimizers (default: the variant's own, e.g. 0.5 for dcgan)")
     train.add_argument("--latent-dim", type=_positive_int, default=128)
-    train.add_argument("--width", type=_positive_int, default=64, help="base channel count of both networks")
+    train.add_argument("--width", type=_positive_int, default=None,
+                       help="base channel count of both networks; default: 64 at 64 px and above (the "
+                            "seed), 32 at 32 px")
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--output", default=None,
                        help="run folder (default: saved_models/<model>_<dataset>_<time>)")
@@ -228,6 +232,13 @@ def _train(args):
     if args.mixed_precision:
         keras_gans.enable_mixed_precision("mixed_float16")
     keras.utils.set_random_seed(args.seed)
+    # Defaults by image size. At 64 px and above: the seed article's networks and
+    # batch. At 32 px (the embedded digits): half the channels and batch 32, which
+    # measured here gave better digits in less time (digits FID 14.2 in 123 s
+    # against 19.6 in 197 s for width 64, batch 64; benchmarks/RESULTS.md).
+    small = args.image_size == 32
+    args.width = args.width or (32 if small else 64)
+    args.batch_size = args.batch_size or (32 if small else 128)
     run_dir = args.output = args.output or os.path.join(
         "saved_models",
         f"{args.model}_{os.path.basename(os.path.normpath(args.dataset))}_{datetime.datetime.now():%Y%m%d-%H%M%S}")
