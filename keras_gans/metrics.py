@@ -51,6 +51,18 @@ def _check_features(name, features, min_count=2):
     return features
 
 
+def _check_feature_pair(features_a, features_b):
+    """Both feature arrays checked, and of the same feature dimension."""
+    features_a = _check_features("features_a", features_a)
+    features_b = _check_features("features_b", features_b)
+    if features_a.shape[1] != features_b.shape[1]:
+        raise ValueError(
+            "Invalid value for argument `features_b`. Expected the same feature dimension as "
+            f"`features_a` ({features_a.shape[1]}). Received shape: {features_b.shape}"
+        )
+    return features_a, features_b
+
+
 def feature_statistics(features):
     """Mean and unbiased covariance (divided by n - 1) of a set of feature vectors.
 
@@ -177,13 +189,7 @@ def frechet_distance(features_a, features_b, eps=1e-6):
     >>> frechet_distance(a, a + 1.0) > 3.9   # the means differ by 1 in 4 dimensions
     True
     """
-    features_a = _check_features("features_a", features_a)
-    features_b = _check_features("features_b", features_b)
-    if features_a.shape[1] != features_b.shape[1]:
-        raise ValueError(
-            "Invalid value for argument `features_b`. Expected the same feature dimension as "
-            f"`features_a` ({features_a.shape[1]}). Received shape: {features_b.shape}"
-        )
+    features_a, features_b = _check_feature_pair(features_a, features_b)
     return frechet_distance_from_statistics(*feature_statistics(features_a),
                                             *feature_statistics(features_b), eps=eps)
 
@@ -224,13 +230,7 @@ def kernel_distance(features_a, features_b, num_subsets=100, subset_size=1000, d
     >>> abs(mean) < 0.05
     True
     """
-    features_a = _check_features("features_a", features_a)
-    features_b = _check_features("features_b", features_b)
-    if features_a.shape[1] != features_b.shape[1]:
-        raise ValueError(
-            "Invalid value for argument `features_b`. Expected the same feature dimension as "
-            f"`features_a` ({features_a.shape[1]}). Received shape: {features_b.shape}"
-        )
+    features_a, features_b = _check_feature_pair(features_a, features_b)
     if num_subsets < 1 or subset_size < 2:
         raise ValueError(
             "Invalid values for arguments `num_subsets` and `subset_size`. Expected num_subsets >= 1 "
