@@ -34,7 +34,7 @@ Departures from the paper, written here once:
 import keras
 from keras import layers, ops
 
-from keras_gans.networks.dcgan import _check, _check_channels, _conv_init, _num_blocks
+from keras_gans.networks.dcgan import _check, _check_channels, _conv_init, _normalization, _num_blocks
 
 SUPPORTED_SIZES = (32, 64)
 
@@ -163,7 +163,7 @@ def sagan_generator(image_size=32, channels=3, latent_dim=128, width=64, name="g
         strides, padding = (1, "valid") if i == 0 else (2, "same")
         x = layers.Conv2DTranspose(filters, 4, strides=strides, padding=padding, use_bias=False,
                                    kernel_initializer=_conv_init(), name=f"deconv{i + 1}")(x)
-        x = layers.BatchNormalization(name=f"bn{i + 1}")(x)
+        x = _normalization("batch", f"bn{i + 1}")(x)  # PyTorch's momentum and epsilon, as DCGAN
         x = layers.ReLU(name=f"relu{i + 1}")(x)
     # The last hidden map (S/2 x S/2) attends to itself before becoming the image.
     x = SelfAttention(name="attention")(x)
