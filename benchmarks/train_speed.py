@@ -2,9 +2,10 @@
 
     python benchmarks/train_speed.py --quick            # under 3 minutes: 64 px DCGAN, default settings
     python benchmarks/train_speed.py                    # XLA off and on, 5 windows of more steps
-    python benchmarks/train_speed.py --config digits32  # 32 px grey, batch 64 (the default train run)
-    python benchmarks/train_speed.py --config wgan-gp64 # WGAN-GP, 5 critic steps (no PyTorch anchor)
+    python benchmarks/train_speed.py --config digits32  # 32 px grey, batch 64, the digits anchor's networks
+    python benchmarks/train_speed.py --config wgan-gp64 # WGAN-GP, 5 critic steps (torch_wgan_gp.py anchor)
     python benchmarks/train_speed.py --precision mixed_bfloat16  # reported apart from float32
+    python benchmarks/train_speed.py --quick --threads default 2,1 2,2 1,2 --onednn default off
 
 What is timed: whole training iterations of the package's public API (`DCGAN.fit`
 on one in-memory batch, so the figure is the model's compute, not the input
@@ -17,7 +18,13 @@ GFLOP per image per iteration is counted from the networks' layer shapes:
 4 F_G + 8 F_D, where F is a network's forward cost: the discriminator step runs G
 forward once and D forward and backward on two batches (backward = 2x forward), the
 generator step runs G and D forward and backward (D's backward only for its input:
-1x forward; G's: 2x).
+1x forward; G's: 2x). WGAN-GP's iteration is estimated the same way in
+`iteration_flops`; images/s always counts the images of one generator update.
+
+Thread settings (`--threads intra,inter`) and oneDNN (`--onednn on|off`, the
+environment variable TF_ENABLE_ONEDNN_OPTS, read when TensorFlow is imported) must be
+fixed before TensorFlow starts, so with more than one setting each one is measured
+in a child process running this script with that single setting.
 """
 
 import argparse
@@ -57,6 +64,20 @@ def forward_flops(model):
     return 2 * total
 
 
+def iteration_flops(config, gan):
+    """FLOP per image of one training iteration, counted from the layer shapes (see the module doc).
+
+    DCGAN: 4 F_G + 8 F_D. WGAN-GP, per critic update: G forward (F_G); D forward and
+    backward on real and fake (6 F_D); the penalty: D forward and input-gradient on
+    x_hat (2 F_D), and the backward of both (2x: 4 F_D); so F_G + 12 F_D, 5 times.
+    Then the generator update, 3 F_G + 2 F_D: 8 F_G + 62 F_D in all.
+    """
+    f_g, f_d = forward_flops(gan.generator), forward_flops(gan.discriminator)
+    if config["model"] == "wgan-gp":
+        return (8 * f_g + 62 * f_d) / 1e9
+    return (4 * f_g + 8 * f_d) / 1e9
+
+
 def build(config, jit_compile, precision):
     import keras
 
@@ -87,7 +108,9 @@ _RUN_AND_MEASURE = (
 
 def torch_window(config, steps, digits_path):
     """One run of the seed's script: its images/s (it excludes its own warm-up) and peak MiB."""
-    if config["image_size"] == 64:
+    if config["model"] == "wgan-gp":
+        script_args = [os.path.join(ROOT, "benchmarks", "torch_wgan_gp.py"), str(steps)]
+    elif config["image_size"] == 64:
         script_args = [os.path.join(BENCH, "seed_torch_dcgan.py"), str(steps), "seed"]
     else:  # the 32 px digits anchor trains for a time budget on the embedded digits
         seconds = max(5.0, steps * 0.2)
@@ -133,19 +156,97 @@ def main(argv=None):
     parser.add_argument("--jit", choices=("default", "on", "off", "both"), default=None,
                         help="XLA: the package's default, on, off, or both (default: both; quick: default)")
     parser.add_argument("--precision", default="float32", help="float32 or mixed_bfloat16 (CPU)")
+    parser.add_argument("--threads", nargs="+", default=["default"], metavar="INTRA,INTER",
+                        help="TensorFlow's intra-op and inter-op thread counts, e.g. 2,1 (default: TF picks)")
+    parser.add_argument("--onednn", nargs="+", choices=("default", "on", "off"), default=["default"],
+                        help="TF_ENABLE_ONEDNN_OPTS (default: unset, which is on for x86 Linux)")
     parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch anchor")
     parser.add_argument("--results", default=os.path.join(ROOT, "benchmarks", "RESULTS.md"),
                         help="Markdown file to append the table to ('' to skip)")
+    parser.add_argument("--rows-out", default=None, help=argparse.SUPPRESS)  # used by measure_in_child
     args = parser.parse_args(argv)
+    for threads in args.threads:
+        parse_threads(threads)
+    config = CONFIGS[args.config]
+    steps = args.steps or (2 if args.quick else 4) * (1 if config["image_size"] == 64 else 10)
+    if config["model"] == "wgan-gp":
+        steps = args.steps or 1  # one iteration is 6 updates
+    jit = args.jit or ("default" if args.quick else "both")
+    load_before = os.getloadavg()
+
+    settings = [(threads, onednn) for onednn in args.onednn for threads in args.threads]
+    if len(settings) > 1:
+        rows = []
+        for threads, onednn in settings:
+            rows += measure_in_child(args, steps, jit, threads, onednn)
+    else:
+        rows = measure(args, steps, jit, *settings[0])
+    if args.rows_out:
+        with open(args.rows_out, "w") as f:
+            json.dump(rows, f)
+        return rows
 
     import keras
     import tensorflow as tf
 
+    load = f"load average {load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after (1 min)"
+    table = markdown_table(rows)
+    machine = (f"{cpu_name()}, {os.cpu_count()} cores, {load}; TensorFlow {tf.__version__}, "
+               f"Keras {keras.__version__}")
+    command = "python benchmarks/train_speed.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    print("\n" + table + "\n" + machine)
+    if args.results:
+        with open(args.results, "a") as f:
+            f.write(f"\n### {time.strftime('%Y-%m-%d %H:%M')} `{command.strip()}`\n\n{machine}\n\n{table}\n")
+    return rows
+
+
+def parse_threads(text):
+    """'default' -> None; 'INTRA,INTER' -> (intra, inter), two integers >= 0 (0: TensorFlow picks)."""
+    if text == "default":
+        return None
+    try:
+        intra, inter = (int(part) for part in text.split(","))
+    except ValueError:
+        intra = -1
+    if intra < 0 or inter < 0:
+        raise SystemExit("Invalid value for argument `--threads`. Expected 'default' or two integers >= 0 "
+                         f"as INTRA,INTER, e.g. 2,1. Received: --threads {text}")
+    return intra, inter
+
+
+def measure_in_child(args, steps, jit, threads, onednn):
+    """Runs `measure` for one setting in a fresh Python, where the setting can still take effect."""
+    env = dict(os.environ)
+    if onednn != "default":
+        env["TF_ENABLE_ONEDNN_OPTS"] = "1" if onednn == "on" else "0"
+    rows_out = os.path.join("/tmp", f"keras_gans_speed_rows_{os.getpid()}.json")
+    command = [sys.executable, os.path.abspath(__file__), "--config", args.config, "--windows",
+               str(args.windows), "--steps", str(steps), "--jit", jit, "--precision", args.precision,
+               "--threads", threads, "--onednn", onednn, "--results", "", "--rows-out", rows_out]
+    subprocess.run(command + (["--no-torch"] if args.no_torch else []), env=env, check=True)
+    with open(rows_out) as f:
+        return json.load(f)
+
+
+def measure(args, steps, jit, threads, onednn):
+    """Times keras_gans (and the PyTorch anchor between its windows) under one setting; rows per jit mode."""
+    if onednn != "default":
+        if "tensorflow" in sys.modules:
+            raise RuntimeError("`--onednn on|off` must be set before TensorFlow is imported; run the "
+                               "benchmark from the command line.")
+        os.environ["TF_ENABLE_ONEDNN_OPTS"] = "1" if onednn == "on" else "0"
+    import keras
+    import tensorflow as tf
+
+    if parse_threads(threads):  # before any TensorFlow op runs, or TensorFlow refuses
+        intra, inter = parse_threads(threads)
+        tf.config.threading.set_intra_op_parallelism_threads(intra)
+        tf.config.threading.set_inter_op_parallelism_threads(inter)
+
     config = CONFIGS[args.config]
-    steps = args.steps or (2 if args.quick else 4) * (1 if config["image_size"] == 64 else 10)
-    jit_modes = {"default": ["default"], "on": [True], "off": [False], "both": [False, True]}[
-        args.jit or ("default" if args.quick else "both")]
-    use_torch = not args.no_torch and config["model"] == "dcgan" and os.path.exists(TORCH_PYTHON)
+    jit_modes = {"default": ["default"], "on": [True], "off": [False], "both": [False, True]}[jit]
+    use_torch = not args.no_torch and os.path.exists(TORCH_PYTHON)
     digits_path = digits_file() if use_torch and config["image_size"] == 32 else None
 
     shape = (config["batch_size"], config["image_size"], config["image_size"], config["channels"])
@@ -155,7 +256,7 @@ def main(argv=None):
     rows = []
     for jit in jit_modes:
         gan = build(config, "auto" if jit == "default" else jit, args.precision)
-        gflop = (4 * forward_flops(gan.generator) + 8 * forward_flops(gan.discriminator)) / 1e9
+        gflop = iteration_flops(config, gan)
         start = time.perf_counter()
         keras_window(gan, dataset, 2)  # warm-up: tracing, XLA compilation, oneDNN primitive caches
         warm_up = time.perf_counter() - start
@@ -167,31 +268,23 @@ def main(argv=None):
                 anchor.append(images_per_s)
                 anchor_peaks.append(peak)
             print(f"  window: keras_gans {ours[-1]:.1f} images/s"
-                  + (f", seed PyTorch {anchor[-1]:.1f}" if anchor else ""), flush=True)
+                  + (f", PyTorch anchor {anchor[-1]:.1f}" if anchor else ""), flush=True)
         ours_median = statistics.median(ours)
         anchor_median = statistics.median(anchor) if anchor else None
         rows.append({
             "config": args.config, "precision": args.precision,
             "jit_compile": f"{gan.jit_compile}" + (" (auto)" if jit == "default" else ""),
+            "threads intra,inter": threads, "oneDNN": onednn,
             "keras_gans images/s": round(ours_median, 1),
-            "seed PyTorch images/s": round(anchor_median, 1) if anchor_median else "-",
+            "PyTorch images/s": round(anchor_median, 1) if anchor_median else "-",
             "ratio": round(ours_median / anchor_median, 2) if anchor_median else "-",
             "GFLOP/image": round(gflop, 2), "GFLOP/s": round(gflop * ours_median, 1),
             "warm-up s": round(warm_up, 1),
+            "keras_gans peak MiB": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             "PyTorch peak MiB": round(max(anchor_peaks)) if anchor_peaks else "-",
         })
         print(json.dumps(rows[-1]), flush=True)
         keras.backend.clear_session()
-
-    peak_ours = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    table = markdown_table(rows)
-    machine = (f"{cpu_name()}, {os.cpu_count()} cores; TensorFlow {tf.__version__}, "
-               f"Keras {keras.__version__}; keras_gans peak memory {peak_ours:.0f} MiB (whole process)")
-    command = "python benchmarks/train_speed.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    print("\n" + table + "\n" + machine)
-    if args.results:
-        with open(args.results, "a") as f:
-            f.write(f"\n### {time.strftime('%Y-%m-%d %H:%M')} `{command.strip()}`\n\n{machine}\n\n{table}\n")
     return rows
 
 
