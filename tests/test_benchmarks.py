@@ -1,0 +1,46 @@
+"""The speed benchmark's own arithmetic and command line (tiny, offline, no PyTorch)."""
+
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks"))
+
+import train_speed  # noqa: E402
+
+import keras_gans  # noqa: E402
+
+
+def test_forward_flops_matches_a_hand_count():
+    # Generator 32 px, width 8, latent 16, one channel: multiply-adds per layer are
+    # input H*W*C_in * C_out * 4*4 for a transposed convolution.
+    generator = keras_gans.networks.dcgan_generator(32, channels=1, latent_dim=16, width=8)
+    macs = 1 * 1 * 16 * 32 * 16 + 4 * 4 * 32 * 16 * 16 + 8 * 8 * 16 * 8 * 16 + 16 * 16 * 8 * 1 * 16
+    assert train_speed.forward_flops(generator) == 2 * macs
+    # Discriminator: output H*W*C_out * C_in * 4*4 for a convolution.
+    discriminator = keras_gans.networks.dcgan_discriminator(32, channels=1, width=8)
+    macs = 16 * 16 * 8 * 1 * 16 + 8 * 8 * 16 * 8 * 16 + 4 * 4 * 32 * 16 * 16 + 1 * 1 * 1 * 32 * 16
+    assert train_speed.forward_flops(discriminator) == 2 * macs
+
+
+def test_threads_are_parsed_or_refused_with_a_teaching_message():
+    assert train_speed.parse_threads("default") is None
+    assert train_speed.parse_threads("2,1") == (2, 1)
+    with pytest.raises(SystemExit, match=r"Expected 'default' or two integers >= 0 .* Received: --threads 2"):
+        train_speed.parse_threads("2")
+
+
+def test_command_line_writes_a_table_row(tmp_path):
+    results = tmp_path / "RESULTS.md"
+    rows = train_speed.main(["--config", "digits32", "--no-torch", "--steps", "1", "--windows", "1",
+                             "--jit", "off", "--results", str(results)])
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["config"], row["jit_compile"], row["threads intra,inter"], row["oneDNN"]) == (
+        "digits32", "False", "default", "default")
+    assert row["keras_gans images/s"] > 0 and row["PyTorch images/s"] == "-"
+    # 32 px digits, width 64: 4 F_G + 8 F_D, counted from the layer shapes.
+    assert row["GFLOP/image"] == pytest.approx(0.41, abs=0.01)
+    text = results.read_text()
+    assert "--config digits32 --no-torch" in text and "| digits32 | float32 | False | default |" in text
