@@ -15,7 +15,8 @@ import os
 import re
 import sys
 
-# The GitHub repository the badges and the install cell point to.
+# The GitHub repository the badges and the install cell point to (a fork changes
+# this line and re-runs the script).
 REPO = "keras-gans/keras_gans"
 BRANCH = "main"
 
