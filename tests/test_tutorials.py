@@ -20,6 +20,7 @@ TUTORIALS = os.path.join(ROOT, "tutorials")
 # tutorial -> (files it must write, relative to its output folder; slow?)
 EXPECTED = {
     "01_anatomy_of_a_gan": (["real_images.png", "untrained_generator.png", "after_hand_written_steps.png",
+                             "pretrained_generator.png",
                              "fit_samples/progress.gif", "fit_samples/epoch_001.png", "generated.png"],
                             False),
     "02_dcgan_with_fit": (["real_images.png", "samples/progress.gif", "losses.png",
