@@ -83,10 +83,10 @@ def run_case(case, folder, num_images, epochs):
                      "in-memory batch steps/s": round(steps / memory_seconds, 2),
                      "data / memory": round(memory_seconds / data_seconds, 3)})
         print(rows[-1], flush=True)
-    later = rows[1:] or rows
+    later = statistics.median(row["data / memory"] for row in rows[1:] or rows)
     summary = {"case": case, "load call s": round(load_seconds, 1),
                "first epoch data / memory": rows[0]["data / memory"],
-               "later epochs data / memory (median)": statistics.median(r["data / memory"] for r in later)}
+               "later epochs data / memory (median)": round(later, 3)}
     print(summary, flush=True)
     keras.backend.clear_session()
     return rows, summary
