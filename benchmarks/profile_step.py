@@ -5,7 +5,8 @@
 Each side warms up, then profiles `--steps` iterations of the seed's 64 px DCGAN (batch
 128, latent 128, one D update and one G update on fresh latents) on an in-memory batch
 and prints the 10 operation types with the most time of their own, as a share of all
-operation time. keras_gans runs through `DCGAN.fit`; the PyTorch side repeats the seed
+operation time (TensorFlow runs independent ops side by side on its threads, so its op
+time can exceed the wall-clock time). keras_gans runs through `DCGAN.fit`; the PyTorch side repeats the seed
 script's float32 step (`shared/bench/seed_torch_dcgan.py`) on its networks.
 """
 
@@ -52,10 +53,13 @@ def profile_keras_gans(steps):
         for line in plane.lines:
             for event in line.events:
                 name = plane.event_metadata[event.metadata_id].name
-                # Kernel executions are traced as "layer/op_name:OpType"; the other
-                # events (tf.function calls, the executor, Python) enclose them.
-                if ":" in name and not name.startswith(("__", "$")):
-                    seconds[name.rsplit(":", 1)[1]] += event.duration_ps * 1e-12
+                # Kernel executions are traced as "layer/op_name:OpType"; the events
+                # that enclose them (the tf.function call, the executor's "Run" and
+                # "Process", Python) are left out so that each op's time is its own.
+                op_type = name.rsplit(":", 1)[-1].strip()
+                if ":" in name and not name.startswith(("__", "$")) and not op_type.startswith("__") \
+                        and op_type not in ("Process", "Run"):
+                    seconds[op_type] += event.duration_ps * 1e-12
     return dict(seconds)
 
 
