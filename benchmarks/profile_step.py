@@ -6,8 +6,9 @@ Each side warms up, then profiles `--steps` iterations of the seed's 64 px DCGAN
 128, latent 128, one D update and one G update on fresh latents) on an in-memory batch
 and prints the 10 operation types with the most time of their own, as a share of all
 operation time (TensorFlow runs independent ops side by side on its threads, so its op
-time can exceed the wall-clock time). keras_gans runs through `DCGAN.fit`; the PyTorch side repeats the seed
-script's float32 step (`shared/bench/seed_torch_dcgan.py`) on its networks.
+time can exceed the wall-clock time). keras_gans runs through `DCGAN.fit`; the PyTorch
+side repeats the seed script's float32 step (`shared/bench/seed_torch_dcgan.py`) on its
+networks.
 """
 
 import argparse
