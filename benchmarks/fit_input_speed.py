@@ -27,6 +27,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from train_speed import keras_window, markdown_table  # noqa: E402  (the benchmarks folder is on the path now)
+
 CASES = {
     # name: image size, channels, batch, width (latent 128 for both)
     "digits": dict(image_size=32, channels=1, batch_size=32, width=32),
@@ -51,8 +53,6 @@ def timed_fit(gan, dataset, steps):
     """Seconds of one `fit` epoch of `steps` steps, timed inside `fit` (first step's start to
     last step's end: `train_speed.keras_window`), so the start/end stall of some `fit`
     calls on this machine (RESULTS.md) is left out and only training and input remain."""
-    from train_speed import keras_window
-
     return keras_window(gan, dataset, steps)
 
 
@@ -122,13 +122,6 @@ def main(argv=None):
         with open(args.results, "a") as f:
             f.write(text)
     return rows, summaries
-
-
-def markdown_table(rows):
-    header = list(rows[0])
-    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
-    lines += ["| " + " | ".join(str(row[key]) for key in header) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":
