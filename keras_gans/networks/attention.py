@@ -34,7 +34,13 @@ Departures from the paper, written here once:
 import keras
 from keras import layers, ops
 
-from keras_gans.networks.dcgan import _check, _check_channels, _conv_init, _normalization, _num_blocks
+from keras_gans.networks.dcgan import (
+    _check,
+    _check_channels,
+    _conv_init,
+    _generator_hidden_layers,
+    _num_blocks,
+)
 
 SUPPORTED_SIZES = (32, 64)
 
@@ -155,16 +161,7 @@ def sagan_generator(image_size=32, channels=3, latent_dim=128, width=64, name="g
     """
     _check("image_size", image_size, SUPPORTED_SIZES)
     _check_channels(channels)
-    blocks = _num_blocks(image_size)
-    z = keras.Input((latent_dim,), name="latents")
-    x = layers.Reshape((1, 1, latent_dim))(z)
-    for i in range(blocks):
-        filters = width * 2 ** (blocks - 1 - i)
-        strides, padding = (1, "valid") if i == 0 else (2, "same")
-        x = layers.Conv2DTranspose(filters, 4, strides=strides, padding=padding, use_bias=False,
-                                   kernel_initializer=_conv_init(), name=f"deconv{i + 1}")(x)
-        x = _normalization("batch", f"bn{i + 1}")(x)  # PyTorch's momentum and epsilon, as DCGAN
-        x = layers.ReLU(name=f"relu{i + 1}")(x)
+    z, x = _generator_hidden_layers(image_size, latent_dim, width, "batch")  # DCGAN's stack
     # The last hidden map (S/2 x S/2) attends to itself before becoming the image.
     x = SelfAttention(name="attention")(x)
     images = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", kernel_initializer=_conv_init(),

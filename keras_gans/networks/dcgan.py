@@ -69,6 +69,28 @@ def _num_blocks(image_size):
     return int(math.log2(image_size // 4))
 
 
+def _generator_hidden_layers(image_size, latent_dim, width, normalization):
+    """The generator's input and its hidden stack, up to the S/2 x S/2 map (DCGAN and SAGAN).
+
+    z -> ConvTranspose(4x4, valid) to 4x4 -> [ConvTranspose(4x4, stride 2) -> norm -> ReLU] ...
+    Returns the `keras.Input` and the last hidden tensor.
+    """
+    blocks = _num_blocks(image_size)
+    z = keras.Input((latent_dim,), name="latents")
+    x = layers.Reshape((1, 1, latent_dim))(z)
+    for i in range(blocks):
+        filters = width * 2 ** (blocks - 1 - i)
+        # The first layer turns the 1x1 latent into 4x4; the others double the size.
+        strides, padding = (1, "valid") if i == 0 else (2, "same")
+        x = layers.Conv2DTranspose(filters, 4, strides=strides, padding=padding, use_bias=False,
+                                   kernel_initializer=_conv_init(), name=f"deconv{i + 1}")(x)
+        norm = _normalization(normalization, f"bn{i + 1}")
+        if norm is not None:
+            x = norm(x)
+        x = layers.ReLU(name=f"relu{i + 1}")(x)
+    return z, x
+
+
 def dcgan_generator(image_size=64, channels=3, latent_dim=128, width=64, normalization="batch",
                     name="generator"):
     """DCGAN generator: a latent vector to an image in [-1, 1].
@@ -99,19 +121,7 @@ def dcgan_generator(image_size=64, channels=3, latent_dim=128, width=64, normali
     _check("image_size", image_size, SUPPORTED_SIZES)
     _check("normalization", normalization, ("batch", "none"))
     _check_channels(channels)
-    blocks = _num_blocks(image_size)
-    z = keras.Input((latent_dim,), name="latents")
-    x = layers.Reshape((1, 1, latent_dim))(z)
-    for i in range(blocks):
-        filters = width * 2 ** (blocks - 1 - i)
-        # The first layer turns the 1x1 latent into 4x4; the others double the size.
-        strides, padding = (1, "valid") if i == 0 else (2, "same")
-        x = layers.Conv2DTranspose(filters, 4, strides=strides, padding=padding, use_bias=False,
-                                   kernel_initializer=_conv_init(), name=f"deconv{i + 1}")(x)
-        norm = _normalization(normalization, f"bn{i + 1}")
-        if norm is not None:
-            x = norm(x)
-        x = layers.ReLU(name=f"relu{i + 1}")(x)
+    z, x = _generator_hidden_layers(image_size, latent_dim, width, normalization)
     images = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", use_bias=False,
                                     kernel_initializer=_conv_init(), activation="tanh",
                                     dtype="float32", name="to_image")(x)
