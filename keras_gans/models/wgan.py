@@ -33,6 +33,18 @@ def check_positive_number(name, value):
     return float(value)
 
 
+def wasserstein_metrics(real_scores, fake_scores):
+    """Both Wasserstein losses, the estimate (-d_loss) and the mean scores of a critic's outputs."""
+    d_loss = losses.wasserstein_discriminator_loss(real_scores, fake_scores)
+    return {
+        "d_loss": d_loss,
+        "g_loss": losses.wasserstein_generator_loss(fake_scores),
+        "wasserstein_estimate": -d_loss,
+        "real_score": ops.mean(ops.cast(real_scores, "float32")),
+        "fake_score": ops.mean(ops.cast(fake_scores, "float32")),
+    }
+
+
 @keras.saving.register_keras_serializable(package="keras_gans")
 class WGAN(GAN):
     """WGAN: a critic estimates the Wasserstein distance; its weights are clipped.
@@ -142,14 +154,7 @@ class WGAN(GAN):
         )
 
     def evaluation_metrics(self, real_logits, fake_logits):
-        d_loss = losses.wasserstein_discriminator_loss(real_logits, fake_logits)
-        return {
-            "d_loss": d_loss,
-            "g_loss": losses.wasserstein_generator_loss(fake_logits),
-            "wasserstein_estimate": -d_loss,
-            "real_score": ops.mean(ops.cast(real_logits, "float32")),
-            "fake_score": ops.mean(ops.cast(fake_logits, "float32")),
-        }
+        return wasserstein_metrics(real_logits, fake_logits)
 
     def get_config(self):
         return {

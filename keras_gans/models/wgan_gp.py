@@ -10,6 +10,7 @@ from keras_gans.models.wgan import (
     DEFAULT_DISCRIMINATOR_STEPS,
     check_discriminator_steps,
     check_positive_number,
+    wasserstein_metrics,
 )
 
 DEFAULT_GRADIENT_PENALTY_WEIGHT = 10.0
@@ -172,14 +173,7 @@ class WGANGP(GAN):
         # Used by the base `test_step` only; `WGANGP.test_step` needs the images for
         # the penalty, so it computes its metrics itself. Without images the penalty
         # is unknown, so these are the Wasserstein parts only.
-        wasserstein_loss = losses.wasserstein_discriminator_loss(real_logits, fake_logits)
-        return {
-            "d_loss": wasserstein_loss,
-            "g_loss": losses.wasserstein_generator_loss(fake_logits),
-            "wasserstein_estimate": -wasserstein_loss,
-            "real_score": ops.mean(ops.cast(real_logits, "float32")),
-            "fake_score": ops.mean(ops.cast(fake_logits, "float32")),
-        }
+        return wasserstein_metrics(real_logits, fake_logits)
 
     def get_config(self):
         return {
