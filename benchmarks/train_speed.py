@@ -235,15 +235,13 @@ def parse_threads(text):
 
 
 def measure_in_child(args, steps, jit, threads, onednn):
-    """Runs `measure` for one setting in a fresh Python, where the setting can still take effect."""
-    env = dict(os.environ)
-    if onednn != "default":
-        env["TF_ENABLE_ONEDNN_OPTS"] = "1" if onednn == "on" else "0"
+    """Runs `measure` for one setting in a fresh Python, where the setting can still take effect
+    (the child's `measure` sets TF_ENABLE_ONEDNN_OPTS before it imports TensorFlow)."""
     rows_out = os.path.join("/tmp", f"keras_gans_speed_rows_{os.getpid()}.json")
     command = [sys.executable, os.path.abspath(__file__), "--config", args.config, "--windows",
                str(args.windows), "--steps", str(steps), "--jit", jit, "--precision", args.precision,
                "--threads", threads, "--onednn", onednn, "--results", "", "--rows-out", rows_out]
-    subprocess.run(command + (["--no-torch"] if args.no_torch else []), env=env, check=True)
+    subprocess.run(command + (["--no-torch"] if args.no_torch else []), check=True)
     with open(rows_out) as f:
         return json.load(f)
 
@@ -258,8 +256,9 @@ def measure(args, steps, jit, threads, onednn):
     import keras
     import tensorflow as tf
 
-    if parse_threads(threads):  # before any TensorFlow op runs, or TensorFlow refuses
-        intra, inter = parse_threads(threads)
+    thread_counts = parse_threads(threads)
+    if thread_counts:  # before any TensorFlow op runs, or TensorFlow refuses
+        intra, inter = thread_counts
         tf.config.threading.set_intra_op_parallelism_threads(intra)
         tf.config.threading.set_inter_op_parallelism_threads(inter)
 
