@@ -20,9 +20,9 @@ import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BENCH = os.path.join(os.path.dirname(ROOT), "shared", "bench")
-TORCH_PYTHON = os.environ.get("KERAS_GANS_TORCH_PYTHON", "/work/torchvenv/bin/python")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from train_speed import BENCH, TORCH_PYTHON  # noqa: E402
 
 
 def profile_keras_gans(steps):
