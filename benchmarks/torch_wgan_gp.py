@@ -17,7 +17,10 @@ import time
 import torch
 import torch.nn as nn
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "bench"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from train_speed import BENCH  # noqa: E402
+
+sys.path.insert(0, BENCH)
 from seed_torch_dcgan import BATCH, LATENT, generator  # noqa: E402
 
 CRITIC_STEPS, PENALTY_WEIGHT = 5, 10.0
