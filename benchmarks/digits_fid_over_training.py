@@ -5,7 +5,7 @@
 
 Trains what `keras-gans train` trains by default (DCGAN, the 5,000 embedded
 digits at 32 px, batch 64, latent 128, width 64, Adam(2e-4, 0.5), seed 0) with a
-`keras_gans.metrics.FIDCallback` that scores 5,000 generated digits against the
+`keras_gans.callbacks.FIDCallback` that scores 5,000 generated digits against the
 5,000 real ones with the shipped digits classifier after every epoch. Prints a
 table (epoch, seconds of training, digits FID, seconds the score took), the digits
 FID of real against real (two halves of the data, 2,500 each, the floor of the
@@ -23,7 +23,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 import keras_gans  # noqa: E402
-from keras_gans import data, metrics  # noqa: E402
+from keras_gans import callbacks, data, evaluation, plotting  # noqa: E402
 
 
 class EpochTimer(keras.callbacks.Callback):
@@ -52,8 +52,8 @@ def real_vs_real():
     images, _ = data.mnist_5k_arrays()
     images = data.to_float(data.resize_uint8(images, 32)).numpy()
     order = np.random.default_rng(0).permutation(len(images))
-    extractor = metrics.get_feature_extractor("digits")
-    return metrics.frechet_distance(extractor.features(images[order[:2500]]),
+    extractor = evaluation.get_feature_extractor("digits")
+    return evaluation.frechet_distance(extractor.features(images[order[:2500]]),
                                     extractor.features(images[order[2500:]]))
 
 
@@ -73,7 +73,7 @@ def main(argv=None):
     gan.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
                 g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
     timer = EpochTimer()
-    fid = metrics.FIDCallback("mnist5k", every_n_epochs=1, num_images=args.num_images,
+    fid = callbacks.FIDCallback("mnist5k", every_n_epochs=1, num_images=args.num_images,
                               feature_extractor="digits", name="digits_fid", seed=args.seed)
     history = gan.fit(dataset, epochs=args.epochs, verbose=2, shuffle=False,
                       callbacks=[timer, fid, ScoreTimer(timer),
@@ -88,7 +88,7 @@ def main(argv=None):
         total += seconds
         print(f"| {epoch} | {total:.0f} | {score:.2f} | {score_seconds:.1f} |")
     print(f"Real vs real (2,500 vs 2,500 digits): digits FID {real_vs_real():.2f}")
-    metrics.plot_quality(history, "digits_fid", path=os.path.join(args.output, "digits_fid.png"),
+    plotting.plot_quality(history, "digits_fid", path=os.path.join(args.output, "digits_fid.png"),
                          label=args.model)
     gan.generator.save(os.path.join(args.output, "generator.keras"))
     print(f"Wrote {args.output}/digits_fid.png, history.csv, generator.keras")

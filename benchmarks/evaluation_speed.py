@@ -26,12 +26,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from keras_gans import metrics, networks  # noqa: E402
+from keras_gans import evaluation, generation, networks  # noqa: E402
 
 
 def generator_of(path):
     if path:
-        return metrics._as_generator(path)
+        return generation.load_generator(path)
     return networks.dcgan_generator(32, 1, 128)
 
 
@@ -47,9 +47,9 @@ def time_extractor(extractor, generator, num_images, batch_size=50):
 def time_frechet_2048():
     rng = np.random.default_rng(0)
     a, b = rng.normal(size=(3000, 2048)), rng.normal(size=(3000, 2048)) + 0.1
-    stats_a, stats_b = metrics.feature_statistics(a), metrics.feature_statistics(b)
+    stats_a, stats_b = evaluation.feature_statistics(a), evaluation.feature_statistics(b)
     start = time.perf_counter()
-    metrics.frechet_distance_from_statistics(*stats_a, *stats_b)
+    evaluation.frechet_distance_from_statistics(*stats_a, *stats_b)
     return time.perf_counter() - start
 
 
@@ -68,7 +68,7 @@ def main(argv=None):
     rows = []
     if "digits" not in args.skip:
         start, cpu_start = time.perf_counter(), time.process_time()
-        score = metrics.compute_fid(generator, "mnist5k", num_images=args.num_images,
+        score = evaluation.compute_fid(generator, "mnist5k", num_images=args.num_images,
                                     feature_extractor="digits", verbose=0)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
         rows.append(("digits", f"{seconds:.1f} (measured)", f"{cpu:.1f}", f"{total_images / seconds:.0f}",
@@ -78,7 +78,7 @@ def main(argv=None):
     if args.fid_inception_weights and "fid_inception" not in args.skip:
         extractors.append(("fid_inception", args.fid_inception_weights))
     for name, weights in extractors:
-        extractor = metrics.get_feature_extractor(name, weights=weights)
+        extractor = evaluation.get_feature_extractor(name, weights=weights)
         per_image, cpu_per_image = time_extractor(extractor, generator, args.inception_images)
         seconds = per_image * total_images + sqrtm_seconds
         rows.append((name, f"{seconds:.0f} (extrapolated from {args.inception_images} images)",

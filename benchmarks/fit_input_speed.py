@@ -11,7 +11,7 @@ If the pipeline never starves training, the two steps/s are equal up to noise.
 - digits: `load_mnist_5k(32, batch_size=32)` and a DCGAN of width 32, latent 128: the
   default `keras-gans train` run (156 steps per epoch).
 - folder: 2,000 CelebA-shaped 178x218 JPEGs written to /tmp by `pipeline_speed.make_folder`,
-  `load_image_folder(folder, image_size=64, batch_size=128)` and the seed's 64 px DCGAN
+  `load_image_folder(folder, image_size=64, batch_size=128)` and the GANs 101 article's 64 px DCGAN
   (width 64, latent 128). `load_image_folder` decodes every file when it is called (the
   first epoch's decoding, timed apart); the epochs of `fit` then read the uint8 cache.
 

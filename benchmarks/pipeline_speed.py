@@ -1,4 +1,4 @@
-"""Input pipeline speed: `keras_gans.data.load_image_folder` against the seed's PyTorch pipeline.
+"""Input pipeline speed: `keras_gans.data.load_image_folder` against the reference PyTorch pipeline.
 
 Both read the same folder of CelebA-shaped JPEGs (178x218, made here with a fixed
 seed: smooth shading, a face-like ellipse and fine noise, about the size of CelebA's
@@ -8,7 +8,7 @@ files) and serve 64x64 batches of 128 normalised to [-1, 1]:
   centre crop, antialiased resize once into a uint8 array, then shuffled batches.
   "first epoch" is the call (which decodes everything) plus one pass over the
   batches; "cached epoch" is a later pass.
-- anchor: the seed's transforms (Resize(64) + CenterCrop(64) + ToTensor +
+- anchor: the GANs 101 article's transforms (Resize(64) + CenterCrop(64) + ToTensor +
   Normalize(0.5, 0.5)) written with PIL, because torchvision cannot be installed
   beside the local torch CPU build, in a `torch.utils.data.DataLoader` with 2
   workers, batch 128, shuffled. It decodes every epoch; its second epoch is given
@@ -109,7 +109,7 @@ def run_torch_anchor(folder, num_images, image_size, batch_size, epochs):
     files = files[:num_images]
 
     class Faces(torch.utils.data.Dataset):
-        """The seed's transforms with PIL: Resize(64) (short side, bilinear), CenterCrop(64), Normalize."""
+        """The GANs 101 article's PIL transforms: Resize(64) (short side), CenterCrop(64), Normalize."""
 
         def __len__(self):
             return len(files)
@@ -140,7 +140,7 @@ def run_torch_anchor(folder, num_images, image_size, batch_size, epochs):
         rates.append((seen, time.perf_counter() - start))
     own, workers = peak_memory_mb()
     seen, first = rates[0]
-    return {"pipeline": "torch DataLoader + PIL (seed transforms), 2 workers", "images": seen,
+    return {"pipeline": "torch DataLoader + PIL (the reference transforms), 2 workers", "images": seen,
             "first_epoch_s": round(first, 2), "first_epoch_images_per_s": round(seen / first),
             "cached_epoch_images_per_s": round(max(n / t for n, t in rates[1:])) if epochs > 1 else None,
             "peak_rss_mb": own, "peak_rss_worker_mb": workers, "torch": torch.__version__}

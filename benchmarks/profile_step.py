@@ -1,13 +1,13 @@
 """Where the time of one 64 px DCGAN training iteration goes: the top operations in both frameworks.
 
-    python benchmarks/profile_step.py    # keras_gans (tf.profiler), then the seed's step (torch.profiler)
+    python benchmarks/profile_step.py    # keras_gans (tf.profiler), then the reference step (torch.profiler)
 
-Each side warms up, then profiles `--steps` iterations of the seed's 64 px DCGAN (batch
+Each side warms up, then profiles `--steps` iterations of the GANs 101 article's 64 px DCGAN (batch
 128, latent 128, one D update and one G update on fresh latents) on an in-memory batch
 and prints the 10 operation types with the most time of their own, as a share of all
 operation time (TensorFlow runs independent ops side by side on its threads, so its op
 time can exceed the wall-clock time). keras_gans runs through `DCGAN.fit`; the PyTorch
-side repeats the seed script's float32 step (`shared/bench/seed_torch_dcgan.py`) on its
+side repeats the reference PyTorch script's float32 step (`shared/bench/seed_torch_dcgan.py`) on its
 networks.
 """
 
@@ -65,7 +65,7 @@ def profile_keras_gans(steps):
 
 
 def profile_torch(steps):
-    """{op name: seconds of its own} over `steps` of the seed's float32 step, from torch.profiler."""
+    """{op name: seconds of its own} over `steps` of the reference float32 step, from torch.profiler."""
     import torch
     import torch.nn.functional as F
 
@@ -79,7 +79,7 @@ def profile_torch(steps):
     real = torch.rand(BATCH, 3, 64, 64) * 2 - 1
     ones, zeros = torch.ones(BATCH, 1), torch.zeros(BATCH, 1)
 
-    def step():  # the seed script's step, float32
+    def step():  # the reference script's step, float32
         fake = G(torch.randn(BATCH, LATENT, 1, 1))
         loss_d = F.binary_cross_entropy_with_logits(D(real), ones) + \
             F.binary_cross_entropy_with_logits(D(fake.detach()), zeros)

@@ -1,10 +1,10 @@
-"""Digit quality at equal wall-clock time: the package's default run against the seed's PyTorch DCGAN.
+"""Digit quality at equal wall-clock time: the package's default run against the reference PyTorch DCGAN.
 
     python benchmarks/quality_vs_anchor.py                 # anchor for 150 s, then `keras-gans train`
     # the shipped generator against the anchor trained for 600 s (the anchor always trains)
     python benchmarks/quality_vs_anchor.py --seconds 600 --generator saved_models/dcgan_digits/generator.keras
 
-1. The seed's design at 32 px grey (`shared/bench/seed_torch_dcgan_digits.py`, in the
+1. The GANs 101 article's design at 32 px grey (`shared/bench/seed_torch_dcgan_digits.py`, in the
    PyTorch virtual environment) trains on the 5,000 embedded digits for `--seconds`
    and writes 1,000 samples.
 2. `keras-gans train` with its defaults trains on the same digits (or `--generator`
@@ -31,9 +31,9 @@ from train_speed import BENCH, TORCH_PYTHON, digits_file  # noqa: E402
 
 
 def digits_fid(extractor, real_features, images):
-    from keras_gans import metrics
+    from keras_gans import evaluation
 
-    return metrics.frechet_distance(real_features, extractor.features(images))
+    return evaluation.frechet_distance(real_features, extractor.features(images))
 
 
 def main(argv=None):
@@ -69,7 +69,7 @@ def main(argv=None):
 
     import keras
 
-    from keras_gans import metrics, plotting
+    from keras_gans import evaluation, plotting
 
     generator = keras.saving.load_model(generator_path)
     latents = keras.random.normal((1000, generator.inputs[0].shape[-1]), seed=123)
@@ -77,7 +77,7 @@ def main(argv=None):
     anchor = np.load(anchor_path)
 
     # 3. The scores.
-    extractor = metrics.get_feature_extractor("digits")
+    extractor = evaluation.get_feature_extractor("digits")
     real = np.load(digits)
     real_features = extractor.features(real)
     rng = np.random.default_rng(0)

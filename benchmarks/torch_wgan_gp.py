@@ -1,11 +1,11 @@
-"""The PyTorch anchor for `train_speed.py --config wgan-gp64`: WGAN-GP on the seed's networks.
+"""The PyTorch anchor for `train_speed.py --config wgan-gp64`: WGAN-GP on the GANs 101 article's networks.
 
-Same networks as the seed's 64 px DCGAN (`shared/bench/seed_torch_dcgan.py`), with the
+Same networks as the GANs 101 article's 64 px DCGAN (`shared/bench/seed_torch_dcgan.py`), with the
 critic's batch norm replaced by layer norm over (C, H, W), as `keras_gans` builds it
 for WGAN-GP. One training iteration, as `keras_gans.WGANGP.train_step`: 5 critic
 updates on the same real batch, each with fresh latents and one alpha per example,
 penalty weight 10; then one generator update. Adam(1e-4, betas=(0, 0.9)) for both.
-Like the seed's anchor, it times iterations on a synthetic batch held in memory.
+Like the GANs 101 article's anchor, it times iterations on a synthetic batch held in memory.
 
     python benchmarks/torch_wgan_gp.py STEPS     # prints {"images_per_s": ...}
 """

@@ -1,4 +1,4 @@
-"""Training speed of keras_gans against the seed's PyTorch DCGAN, measured in one command.
+"""Training speed of keras_gans against the reference PyTorch DCGAN, measured in one command.
 
     python benchmarks/train_speed.py --quick            # under 3 minutes: 64 px DCGAN, default settings
     python benchmarks/train_speed.py                    # XLA off and on, 5 windows of more steps
@@ -11,7 +11,7 @@ What is timed: whole training iterations of the package's public API (`DCGAN.fit
 on one in-memory batch, so the figure is the model's compute, not the input
 pipeline; from the first step's start to the last step's end, without the start and
 end of the `fit` call), in windows of `--steps` iterations after a warm-up that absorbs tracing
-and XLA compilation. The seed's PyTorch script (`shared/bench/`, in its own virtual
+and XLA compilation. The reference PyTorch script (`shared/bench/`, in its own virtual
 environment with torch 2.13.0 CPU) runs between the windows, so both see the same
 machine state; each reports the median of the windows.
 
@@ -114,7 +114,7 @@ def keras_window(gan, dataset, steps):
     return clock["end"] - clock["start"]
 
 
-# Runs a seed script as __main__ and prints its own peak memory (VmHWM, in kB) on
+# Runs a reference PyTorch script as __main__ and prints its own peak memory (VmHWM, in kB) on
 # stderr. ru_maxrss would not do: Linux carries it across exec from this process.
 _RUN_AND_MEASURE = (
     "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__'); "
@@ -124,7 +124,7 @@ _RUN_AND_MEASURE = (
 
 
 def torch_window(config, steps, digits_path):
-    """One run of the seed's script: its images/s (it excludes its own warm-up) and peak MiB."""
+    """One run of the GANs 101 article's script: its images/s (it excludes its own warm-up) and peak MiB."""
     if config["model"] == "wgan-gp":
         script_args = [os.path.join(ROOT, "benchmarks", "torch_wgan_gp.py"), str(steps)]
     elif config["image_size"] == 64:

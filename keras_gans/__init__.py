@@ -7,40 +7,46 @@
     gan.fit(keras_gans.data.load_mnist_5k(), epochs=5)
     images = gan.generate(16, seed=0)
 
-Submodules and classes are imported on first use, so `keras-gans --help` and
-argument errors answer at once instead of waiting for TensorFlow to load.
+The layers, lowest first (a module imports only from layers below it):
+
+    checks, files, pixels, losses, precision    argument checks, atomic files, pixel ranges, loss maths
+    networks/                                   generator and discriminator builders
+    models/                                     the GANs, one paper per file, each with its train_step
+    data/                                       tf.data pipelines, one module per source
+    plotting/, generation                       pictures; drawing from a saved generator
+    evaluation/                                 FID, KID, feature extractors, diversity
+    callbacks/                                  samples + GIF, histories, diagnostics, FID, checkpoints
+    runs, transfer                              one way to run a training run; fine-tuning
+    experiments/                                the workshop comparison, scratch vs VGG16
+    cli                                         the `keras-gans` command
+
+Importing the package registers its Keras objects, so `keras.saving.load_model`
+finds them in any process that imported keras_gans.
 """
 
-import importlib
-import os
-
-# TensorFlow's C++ start-up chatter drowns a learner's first screen; keep errors.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from keras_gans import (
+    callbacks,
+    checks,
+    data,
+    evaluation,
+    experiments,
+    files,
+    generation,
+    losses,
+    models,
+    networks,
+    plotting,
+    precision,
+    runs,
+    transfer,
+)
+from keras_gans.models import DCGAN, GAN, LSGAN, SAGAN, WGAN, WGANGP
+from keras_gans.precision import enable_mixed_precision
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("callbacks", "compare", "data", "losses", "metrics", "models", "networks", "plotting", "runs",
-               "transfer")
-_ATTRIBUTES = {
-    "GAN": "keras_gans.models",
-    "DCGAN": "keras_gans.models",
-    "LSGAN": "keras_gans.models",
-    "WGAN": "keras_gans.models",
-    "WGANGP": "keras_gans.models",
-    "SAGAN": "keras_gans.models",
-    "enable_mixed_precision": "keras_gans.precision",
-}
-
-__all__ = [*_ATTRIBUTES, *_SUBMODULES]
-
-
-def __getattr__(name):
-    if name in _SUBMODULES:
-        return importlib.import_module(f"keras_gans.{name}")
-    if name in _ATTRIBUTES:
-        return getattr(importlib.import_module(_ATTRIBUTES[name]), name)
-    raise AttributeError(f"module 'keras_gans' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted([*globals(), *__all__])
+__all__ = [
+    "DCGAN", "GAN", "LSGAN", "SAGAN", "WGAN", "WGANGP", "callbacks", "checks", "data",
+    "enable_mixed_precision", "evaluation", "experiments", "files", "generation", "losses", "models",
+    "networks", "plotting", "precision", "runs", "transfer",
+]

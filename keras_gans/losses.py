@@ -42,7 +42,7 @@ def bce_discriminator_loss(real_logits, fake_logits):
 
     loss = mean(-log sigmoid(real_logits)) + mean(-log(1 - sigmoid(fake_logits)))
 
-    The two halves are summed, as in the seed article (not averaged).
+    The two halves are summed, as in the GANs 101 article (not averaged).
 
     Args:
         real_logits: discriminator logits on real images, any shape.
@@ -67,7 +67,7 @@ def bce_generator_loss(fake_logits):
 
     loss = mean(-log sigmoid(fake_logits))
 
-    This is what everyone trains with (and the seed article uses). Its gradient is
+    This is what everyone trains with (and the GANs 101 article uses). Its gradient is
     large while the discriminator still rejects the fakes, unlike the minimax form
     in `minimax_generator_loss`.
 
@@ -120,8 +120,8 @@ def least_squares_discriminator_loss(real_logits, fake_logits, a=FAKE_LABEL, b=R
 
     loss = 0.5 * (mean((real_logits - b)^2) + mean((fake_logits - a)^2))
 
-    The 0.5 factor is the paper's and the seed article's. The defaults a=0, b=1 are
-    the seed's 0/1 labels (the paper's "0-1 coding"; its other choice is a=-1, b=1,
+    The 0.5 factor is the paper's and the GANs 101 article's. The defaults a=0, b=1 are
+    the GANs 101 article's 0/1 labels (the paper's "0-1 coding"; its other choice is a=-1, b=1,
     c=0).
 
     Args:
@@ -149,7 +149,7 @@ def least_squares_generator_loss(fake_logits, c=REAL_LABEL):
 
     loss = 0.5 * mean((fake_logits - c)^2)
 
-    The paper writes the same 0.5 factor on this side. The seed article trains its
+    The paper writes the same 0.5 factor on this side. The GANs 101 article trains its
     generator with the plain mean squared error (no 0.5); that only rescales the
     gradient by 2, which Adam mostly absorbs, and we keep the paper's form.
 

@@ -1,126 +1,140 @@
-"""Runs that survive: atomic files, rolling checkpoints, and resuming a run folder.
+"""One way to set up, run, save and resume a training run: `train(gan, dataset, run_dir, epochs)`.
 
-A run folder (`keras-gans train --output DIR`) holds `config.json` (the options the
-run was started with) and `checkpoints/`, where `RunCheckpoint` keeps the two most
-recent training states. Every file is written under a temporary name and renamed,
-so a kill at any moment leaves the previous good file, never a truncated one.
+The command line (`keras-gans train`), the workshop comparison and the
+scratch-vs-VGG16 experiment all train through `train`, so every run folder holds
+the same files, written the same way:
+
+    config.json          what this run is (its options; `--resume` checks against it)
+    history.csv          one row per epoch (Keras' CSVLogger), with epoch_seconds
+    history_steps.csv    one row per training step (StepHistory)
+    epoch_NNN.png        the fixed latents' samples after each epoch; progress.gif of them all
+    losses.png           loss curves, scores.png the discriminator's scores
+    gan.keras            the whole GAN (both networks and optimizers), to train on
+    generator.keras      the generator alone, to generate
+    checkpoints/         the two newest training states (RunCheckpoint)
+    last_good.weights.h5 the last epoch with finite losses (Diagnostics); warnings.txt its warnings
+    run.lock             present while a process trains in the folder
+
+A run folder belongs to one run: a folder that already holds files is refused
+unless the run resumes (`resume=True`) or replaces it (`overwrite=True`), and the
+lock keeps a second process out. Every file is written atomically or appended
+row by row, so a kill at any instant leaves complete files, and resuming a run
+killed at any point (even during its final save) ends with every output a
+finished run has.
 """
 
+import contextlib
 import csv
-import glob
 import json
 import os
-import re
+import shutil
+import socket
+import time
 
 import keras
 
-CHECKPOINTS = "checkpoints"
-_CHECKPOINT_NAME = re.compile(r"epoch_(\d+)_step_(\d+)\.weights\.h5$")
+from keras_gans import callbacks as gan_callbacks
+from keras_gans import data, files, models, plotting, precision, transfer
+
+CONFIG = "config.json"
+LOCK = "run.lock"
+HISTORY = "history.csv"
+STEP_HISTORY = "history_steps.csv"
 
 
-def atomic_path(path):
-    """The temporary name to write `path` under before `os.replace` makes it final.
-
-    The temporary name keeps the real extension (Keras picks the format from it).
-    """
-    folder, name = os.path.split(path)
-    return os.path.join(folder, f".tmp-{os.getpid()}-{name}")
+class RunInterrupted(Exception):
+    """Training was stopped with Ctrl-C; the state was checkpointed and the message says how to resume."""
 
 
-def write_atomically(path, write):
-    """Call `write(temporary_path)`, then rename the result to `path` in one step.
+# ----------------------------------------------------------------- the folder
 
-    `os.replace` is atomic on POSIX and Windows file systems (and on a mounted
-    Google Drive the rename happens after the upload of the complete file).
-    """
-    temporary = atomic_path(path)
+
+def _lock_holder(path):
+    """The lock's content as a dict, {} when it is empty or unreadable."""
     try:
-        write(temporary)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
 
 
-def write_json(path, value):
-    def write(temporary):
-        with open(temporary, "w") as f:
-            json.dump(value, f, indent=2)
-
-    write_atomically(path, write)
-
-
-def checkpoint_paths(run_dir):
-    """Checkpoints of a run, oldest first, as (epoch, step, path) tuples."""
-    found = []
-    for path in glob.glob(os.path.join(run_dir, CHECKPOINTS, "epoch_*_step_*.weights.h5")):
-        match = _CHECKPOINT_NAME.search(os.path.basename(path))
-        if match:
-            found.append((int(match.group(1)), int(match.group(2)), path))
-    return sorted(found)
+def _is_stale(holder, path):
+    """A lock left by a process that no longer runs on this machine (or an empty one, seconds old)."""
+    if not holder:
+        return time.time() - os.path.getmtime(path) > 10  # the writer died between creating and filling it
+    if holder.get("host") != socket.gethostname():
+        return False  # another machine (a shared Drive folder): cannot tell, so it holds
+    try:
+        os.kill(int(holder["pid"]), 0)
+    except ProcessLookupError:
+        return True
+    except (OSError, ValueError, KeyError):
+        return False
+    return False
 
 
-class RunCheckpoint(keras.callbacks.Callback):
-    """Save the whole training state at the end of every epoch (and every N steps).
+@contextlib.contextmanager
+def locked(run_dir, log=print):
+    """Hold `run_dir` for this process (creating it) while the block runs.
 
-    The state is the GAN's `save_weights` file: both networks, both optimizers
-    (moments, iteration counts, loss scale) and the latent sampler. Files are named
-    `epoch_EEEE_step_SSSSSS.weights.h5` (E completed epochs, S batches into the next
-    one) and written atomically; the two newest are kept, so a damaged newest file
-    still leaves one to fall back to.
-
-    Args:
-        run_dir: the run folder (checkpoints go to `run_dir/checkpoints/`).
-        every_n_steps: also save every this many training steps (None: epochs only).
-        keep: how many checkpoints to keep.
+    Raises:
+        ValueError: another live process holds the folder (the message names it).
     """
-
-    def __init__(self, run_dir, every_n_steps=None, keep=2):
-        super().__init__()
-        self.folder = os.path.join(run_dir, CHECKPOINTS)
-        self.every_n_steps = every_n_steps
-        self.keep = keep
-        self.epoch = 0
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epoch = epoch
-
-    def on_train_batch_end(self, batch, logs=None):
-        if self.every_n_steps and (batch + 1) % self.every_n_steps == 0:
-            self.save(self.epoch, batch + 1)
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.save(epoch + 1, 0)
-
-    def save(self, epochs_done, step):
-        os.makedirs(self.folder, exist_ok=True)
-        path = os.path.join(self.folder, f"epoch_{epochs_done:04d}_step_{step:06d}.weights.h5")
-        write_atomically(path, self.model.save_weights)
-        for _, _, old in checkpoint_paths(os.path.dirname(self.folder))[:-self.keep]:
-            os.remove(old)
-
-
-def restore_latest(gan, run_dir, log=print):
-    """Load the newest checkpoint that loads; fall back to older ones, saying so.
-
-    Args:
-        gan: a compiled GAN of the same architecture as the run's.
-        run_dir: the run folder.
-        log: where to say what happened.
-
-    Returns:
-        (epochs completed, steps into the next epoch) of the checkpoint loaded,
-        or (0, 0) when the run has none.
-    """
-    for epoch, step, path in reversed(checkpoint_paths(run_dir)):
+    os.makedirs(run_dir, exist_ok=True)
+    path = os.path.join(run_dir, LOCK)
+    while True:
         try:
-            gan.load_weights(path)
-        except Exception as error:  # h5py raises OSError, Keras ValueError: either way, unusable
-            log(f"keras-gans: checkpoint {path} is damaged ({type(error).__name__}); "
-                "falling back to the one before it.")
-            continue
-        return epoch, step
-    return 0, 0
+            descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            break
+        except FileExistsError:
+            holder = _lock_holder(path)
+            if not _is_stale(holder, path):
+                who = (f"process {holder.get('pid')} on {holder.get('host')} (since {holder.get('since')})"
+                       if holder else "another process")
+                raise ValueError(
+                    f"{run_dir} is in use by {who}. Wait for that run to finish or stop it; if no such "
+                    f"process runs, delete {path}.") from None
+            log(f"keras-gans: removing the lock of process {holder.get('pid')}, which no longer runs.")
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
+    with os.fdopen(descriptor, "w") as f:
+        json.dump({"pid": os.getpid(), "host": socket.gethostname(),
+                   "since": time.strftime("%Y-%m-%d %H:%M:%S")}, f)
+    try:
+        yield run_dir
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(path)
+
+
+def claim_new_folder(run_dir, overwrite=False):
+    """Make sure `run_dir` is a folder for a new run: empty, or emptied with `overwrite` (else refused)."""
+    entries = sorted(entry for entry in os.listdir(run_dir) if entry != LOCK)
+    if not entries:
+        return
+    if not overwrite:
+        what = "a run" if CONFIG in entries else f"{len(entries)} files ({', '.join(entries[:3])}...)"
+        raise ValueError(
+            f"{run_dir} already holds {what}. To continue that run, resume it (keras-gans train --resume "
+            f"{run_dir}, or resume=True); to keep it, choose another folder (--output); to replace it, "
+            "pass --overwrite (overwrite=True).")
+    for entry in entries:
+        path = os.path.join(run_dir, entry)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path)
+        else:
+            os.remove(path)
+
+
+def read_config(run_dir):
+    """The options a run folder was started with (its `config.json`)."""
+    path = os.path.join(run_dir, CONFIG)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"{run_dir} is not a keras-gans run folder (it has no {CONFIG})")
+    return files.read_json(path)
+
+
+# ------------------------------------------------------------- histories
 
 
 def truncate_csv(path, last_epoch, first_epoch=0):
@@ -129,13 +143,14 @@ def truncate_csv(path, last_epoch, first_epoch=0):
     A run killed after it logged an epoch but before that epoch's checkpoint was
     written retrains the epoch when it resumes; dropping the rows that the
     checkpoint does not cover keeps the history free of duplicated epochs. Rows cut
-    short by the kill are dropped too.
+    short by the kill are dropped too. A file without a header line (killed before
+    it wrote one) is removed, so the logger that appends to it writes the header.
 
     Args:
         path: a CSV with a header and an `epoch` column (missing files are left alone).
         last_epoch: the last epoch to keep, in the file's own numbering.
         first_epoch: the file's first epoch number (Keras' CSVLogger counts from 0,
-            `StepHistory` from 1), used only to say what was kept.
+            `StepHistory` from 1).
 
     Returns:
         The number of rows kept.
@@ -148,6 +163,9 @@ def truncate_csv(path, last_epoch, first_epoch=0):
         rows = [row for row in reader
                 if None not in row.values() and row.get("epoch", "").isdigit()
                 and first_epoch <= int(row["epoch"]) <= last_epoch]
+    if "epoch" not in header:
+        os.remove(path)
+        return 0
 
     def write(temporary):
         with open(temporary, "w", newline="") as f:
@@ -155,5 +173,196 @@ def truncate_csv(path, last_epoch, first_epoch=0):
             writer.writeheader()
             writer.writerows(rows)
 
-    write_atomically(path, write)
+    files.write_atomically(path, write)
     return len(rows)
+
+
+def _restore(gan, run_dir, epochs, log):
+    """Load a run's newest good checkpoint and cut its histories to it; return the epochs done."""
+    restored = gan_callbacks.restore_latest(gan, run_dir, log=log)
+    if restored is None:
+        log(f"{run_dir} has no checkpoint yet (it stopped during its first epoch): starting it from the "
+            "beginning.")
+        epochs_done, step = 0, 0
+    else:
+        epochs_done, step = restored
+    if epochs_done >= epochs:
+        log(f"The run in {run_dir} has trained all its {epochs} epochs; completing its outputs "
+            "(pass a larger number of epochs to train it for longer).")
+    elif step:
+        # Keras starts epochs at their first batch: the batches of this epoch seen
+        # before the interruption are seen again, by the weights of the checkpoint.
+        log(f"Resuming from the checkpoint taken {step} steps into epoch {epochs_done + 1}; "
+            "that epoch starts again from its first batch.")
+    elif epochs_done:
+        log(f"Resuming after epoch {epochs_done} of {epochs}.")
+    truncate_csv(os.path.join(run_dir, HISTORY), last_epoch=epochs_done - 1)  # CSVLogger counts from 0
+    truncate_csv(os.path.join(run_dir, STEP_HISTORY), last_epoch=epochs_done, first_epoch=1)
+    return epochs_done
+
+
+# ------------------------------------------------------- from options
+
+
+def build(options):
+    """The compiled GAN and the dataset that a run's options describe.
+
+    The options are those of `keras-gans train`, as its `config.json` stores them:
+    model, dataset, image_size, batch_size, num_images, seed, latent_dim, width,
+    d_lr, g_lr, beta_1, mixed_precision, jit_compile, and for fine-tuning
+    init_from, transfer, freeze_d, keep_optimizer_state; data_dir, download and
+    skip_corrupt reach the data loader.
+
+    Returns:
+        (gan, dataset).
+    """
+    if options.get("mixed_precision"):
+        precision.enable_mixed_precision("mixed_float16")
+    keras.utils.set_random_seed(options["seed"])
+    dataset = data.load(options["dataset"], image_size=options["image_size"],
+                        batch_size=options["batch_size"], num_images=options["num_images"],
+                        seed=options["seed"], data_dir=options.get("data_dir"),
+                        download=options.get("download", False),
+                        skip_corrupt=options.get("skip_corrupt", False))
+    channels = dataset.element_spec.shape[-1]
+    d_optimizer, g_optimizer = models.default_optimizers(options["model"], options["d_lr"], options["g_lr"],
+                                                          options["beta_1"])
+    # Older run folders stored a bool.
+    jit_compile = {"on": True, "off": False, True: True, False: False}.get(options["jit_compile"], "auto")
+    if options.get("init_from"):
+        return _fine_tuned(options, channels, d_optimizer, g_optimizer, jit_compile), dataset
+    gan = models.build_gan(options["model"], options["image_size"], channels, options["latent_dim"],
+                           width=options["width"], seed=options["seed"])
+    gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, jit_compile=jit_compile)
+    return gan, dataset
+
+
+def _fine_tuned(options, channels, d_optimizer, g_optimizer, jit_compile):
+    """`train --init-from`: the saved GAN's networks, ready to train on this run's data."""
+    source = transfer.load_gan(options["init_from"])
+    transfer.check_compatible(source, options["image_size"], channels, options["latent_dim"],
+                              source=options["init_from"])
+    kept = options["transfer"]
+    keeps_d = options["keep_optimizer_state"] and kept in ("discriminator", "both")
+    keeps_g = options["keep_optimizer_state"] and kept in ("generator", "both")
+    freeze = f", FreezeD on {options['freeze_d']} layers" if options["freeze_d"] else ""
+    print(f"Fine-tuning from {options['init_from']} ({type(source).__name__}): transferring {kept}{freeze}, "
+          f"training as {options['model']}")
+    # A network whose optimizer state is kept brings its own optimizer.
+    return transfer.fine_tune(
+        source, transfer=kept, freeze_discriminator_layers=options["freeze_d"],
+        keep_optimizer_state=options["keep_optimizer_state"], variant=options["model"], seed=options["seed"],
+        d_optimizer=None if keeps_d else d_optimizer, g_optimizer=None if keeps_g else g_optimizer,
+        jit_compile=jit_compile)
+
+
+# ------------------------------------------------------------------- a run
+
+
+def train(gan, dataset, run_dir, epochs, config=None, resume=False, overwrite=False, checkpoint_every=None,
+          num_samples=64, sample_seed=0, diagnostics=True, callbacks=(), verbose=1, log=print):
+    """Train `gan` on `dataset` for `epochs` epochs in the run folder `run_dir`, or resume it there.
+
+    Sets up the folder (locked for this process; a new run needs an empty folder),
+    trains with `fit` and the package's callbacks (samples and GIF, per-step and
+    per-epoch histories, diagnostics, checkpoints), then saves the models and the
+    plots. With `resume=True` it first loads the newest good checkpoint and trims
+    the histories to it, then trains the epochs that are left.
+
+    Args:
+        gan: a compiled keras_gans GAN. When resuming, it must have the run's
+            architecture; its weights are replaced by the checkpoint's.
+        dataset: a `tf.data.Dataset` of image batches in [-1, 1].
+        run_dir: the run folder.
+        epochs: the epoch to train up to (a resumed run continues to it).
+        config: the run's options, written to `config.json` (a new run) next to
+            the GAN's class and `epochs`.
+        resume: continue the run in `run_dir` from its newest checkpoint.
+        overwrite: empty a non-empty `run_dir` first (a new run only).
+        checkpoint_every: also checkpoint every this many steps (always at each epoch's end).
+        num_samples: images in each sample grid.
+        sample_seed: seed of the fixed latents of the grids (a resumed run keeps its own).
+        diagnostics: watch for saturation, collapse, NaN and stalls (`Diagnostics`).
+        callbacks: more Keras callbacks, after the package's.
+        verbose: Keras' progress output; 0 also silences the diagnostics' warnings.
+        log: where the run's own messages go.
+
+    Returns:
+        A dict: `history` (the per-step history dict), `epoch_history` (Keras'
+        per-epoch History dict of this call), `epochs_done`, `seconds` (of `fit`),
+        `warnings` (the diagnostics' list), `paths` (name -> path of each output).
+
+    Raises:
+        ValueError: the folder is in use, or holds another run; a resume whose
+            checkpoints are all damaged.
+        RunInterrupted: Ctrl-C; a checkpoint of the step reached was saved.
+    """
+    paths = {name: os.path.join(run_dir, name) for name in (
+        CONFIG, HISTORY, STEP_HISTORY, "losses.png", "scores.png", "progress.gif", "gan.keras",
+        "generator.keras", "last_good.weights.h5", "warnings.txt")}
+    with locked(run_dir, log=log):
+        files.remove_temporaries(run_dir)
+        if resume:
+            read_config(run_dir)
+            initial_epoch = _restore(gan, run_dir, epochs, log)
+        else:
+            claim_new_folder(run_dir, overwrite)
+            files.write_json(paths[CONFIG], {**(config or {}), "variant": type(gan).__name__,
+                                             "epochs": epochs})
+            initial_epoch = 0
+        checker = None
+        if diagnostics:
+            checker = gan_callbacks.Diagnostics(
+                reference_images=dataset, checkpoint_path=paths["last_good.weights.h5"],
+                log_path=paths["warnings.txt"], verbose=verbose > 0)
+        steps = gan_callbacks.StepHistory(paths[STEP_HISTORY], append=resume)
+        samples = gan_callbacks.SampleGIF(run_dir, num_images=num_samples, seed=sample_seed)
+        checkpoint = gan_callbacks.RunCheckpoint(run_dir, every_n_steps=checkpoint_every)
+        run_callbacks = [
+            gan_callbacks.EpochTimer(),
+            # Diagnostics before the loggers: they record its `warnings` / `sample_diversity` keys.
+            *([checker] if checker else []),
+            steps,
+            samples,
+            # The epoch's row is logged before its checkpoint is taken: a kill between
+            # the two retrains that epoch on resume, and `_restore` drops the row.
+            keras.callbacks.CSVLogger(paths[HISTORY], append=resume),
+            checkpoint,
+            *callbacks,
+        ]
+        seconds, epoch_history = 0.0, {}
+        if initial_epoch < epochs:
+            if verbose:
+                log(f"Training {type(gan).__name__} for {epochs - initial_epoch} epochs; "
+                    f"writing to {run_dir}/")
+            start = time.perf_counter()
+            try:
+                # shuffle=False: the package's datasets shuffle themselves.
+                history = gan.fit(dataset, initial_epoch=initial_epoch, epochs=epochs,
+                                  callbacks=run_callbacks, verbose=verbose, shuffle=False)
+            except KeyboardInterrupt:
+                checkpoint.save(checkpoint.epoch, checkpoint.steps_in_epoch)
+                raise RunInterrupted(
+                    f"Interrupted at step {checkpoint.steps_in_epoch} of epoch {checkpoint.epoch + 1}; the "
+                    f"training state is saved in {os.path.join(run_dir, 'checkpoints')}. Continue with: "
+                    f"keras-gans train --resume {run_dir}") from None
+            seconds = time.perf_counter() - start
+            epoch_history = history.history
+        _finish(gan, run_dir, paths, samples)
+        step_history = steps.history if steps.history else gan_callbacks.read_history_csv(paths[STEP_HISTORY])
+    return {"history": step_history, "epoch_history": epoch_history, "epochs_done": epochs,
+            "seconds": seconds, "warnings": checker.warnings if checker else [], "paths": paths}
+
+
+def _finish(gan, run_dir, paths, samples):
+    """Write the outputs of a finished run; again after a resume, so a kill during this step loses nothing."""
+    files.write_atomically(paths["gan.keras"], gan.save)
+    files.write_atomically(paths["generator.keras"], gan.generator.save)
+    if samples.frame_paths():
+        samples.write_gif()
+    history = gan_callbacks.read_history_csv(paths[STEP_HISTORY])
+    if history.get("step"):
+        plotting.plot_losses(history, path=paths["losses.png"])
+        if "real_score" in history:
+            plotting.plot_scores(history, path=paths["scores.png"],
+                                 probabilities=getattr(gan, "scores_are_probabilities", None))

@@ -1,9 +1,8 @@
-"""Transfer learning for GANs: fine-tune a trained GAN on new data, and compare a
-discriminator learned from scratch with one built on frozen VGG16 layers.
+"""Fine-tuning a trained GAN on new data (transfer learning for GANs).
 
-Fine-tuning (as in the comparison seed project, MNIST to Fashion-MNIST): load a
-trained GAN, keep its generator, its discriminator or both, start the other one
-afresh, and continue training on the new images:
+Load a trained GAN, keep its generator, its discriminator or both, start the other
+one afresh, and continue training on the new images (as GAN comparison projects
+do from MNIST to Fashion-MNIST):
 
     gan = fine_tune("saved_models/RUN/gan.keras", transfer="both", freeze_discriminator_layers=2)
     gan.fit(new_dataset, epochs=5)
@@ -13,21 +12,15 @@ discriminator layers fixed during fine-tuning: they already detect edges and
 textures, and keeping them stops a discriminator that sees few new images from
 over-fitting them.
 
-The comparison (the seed article's experiment, `compare_vgg16_discriminator`)
-trains the same GAN twice on the same data with the same hyper-parameters, the
-same initial generator and the same fixed latents: once with the DCGAN
-discriminator, once with `networks.vgg16_discriminator`; then it writes the two
-sample grids side by side for every epoch, both GIFs and both loss curves.
+The scratch-vs-VGG16 experiment lives in `keras_gans.experiments.vgg16`.
 """
 
 import os
 
 import keras
-import numpy as np
-from PIL import Image, ImageDraw, ImageFont
 
-from keras_gans import callbacks, networks, plotting
-from keras_gans.models import GAN, VARIANTS
+from keras_gans import checks
+from keras_gans.models import GAN, variant_class
 
 TRANSFERS = ("generator", "discriminator", "both")
 
@@ -110,18 +103,6 @@ def _weighted_layers(discriminator, num_layers, argument):
     return weighted
 
 
-def _variant_class(variant):
-    """A GAN class from a `models.VARIANTS` key ("lsgan") or the class itself."""
-    if isinstance(variant, type) and issubclass(variant, GAN):
-        return variant
-    if variant not in VARIANTS:
-        raise ValueError(
-            f"Invalid value for argument `variant`. Expected one of {', '.join(VARIANTS)} or a GAN "
-            f"class. Received: variant={variant!r}"
-        )
-    return VARIANTS[variant]
-
-
 def _fresh_copy(network):
     # Same architecture, new layers, weights drawn again from the initializers.
     return keras.models.clone_model(network)
@@ -164,11 +145,7 @@ def fine_tune(source, transfer="both", freeze_discriminator_layers=0, keep_optim
     >>> gan = fine_tune("saved_models/RUN/gan.keras", transfer="generator")  # doctest: +SKIP
     >>> gan.fit(keras_gans.data.load("mnist5k", image_size=32), epochs=2)  # doctest: +SKIP
     """
-    if transfer not in TRANSFERS:
-        raise ValueError(
-            f"Invalid value for argument `transfer`. Expected one of {', '.join(TRANSFERS)}. "
-            f"Received: transfer={transfer!r}"
-        )
+    checks.one_of("transfer", transfer, TRANSFERS)
     if isinstance(source, (str, os.PathLike)):
         source = load_gan(source)
     keeps_generator = transfer in ("generator", "both")
@@ -186,7 +163,7 @@ def fine_tune(source, transfer="both", freeze_discriminator_layers=0, keep_optim
             f"transferred discriminator, and transfer={transfer!r} starts it afresh. "
             f"Received: freeze_discriminator_layers={freeze_discriminator_layers}"
         )
-    variant = type(source) if variant is None else _variant_class(variant)
+    variant = type(source) if variant is None else variant_class(variant)
 
     if keeps_generator:
         generator = source.generator
@@ -218,160 +195,3 @@ def fine_tune(source, transfer="both", freeze_discriminator_layers=0, keep_optim
     gan = variant(generator, discriminator, seed=seed)
     gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, **compile_kwargs)
     return gan
-
-
-# ------------------------------------------------------------ the comparison
-
-
-def compare_vgg16_discriminator(dataset, output_dir, epochs=5, variant="lsgan", latent_dim=128, width=64,
-                                vgg_weights="imagenet", frozen_until="block3_conv3", unfreeze_from=None,
-                                normalization="batch", learning_rate=2e-4, beta_1=0.5, seed=0, num_samples=64,
-                                verbose=1, **compile_kwargs):
-    """The seed article's experiment: one GAN from scratch, one with a VGG16 discriminator.
-
-    Both runs share everything but the discriminator: the variant (LSGAN, as in
-    the seed), the data in the same order, the learning rates, the generator's
-    initial weights (same random seed when it is built) and the fixed latents of
-    the sample grids. Written to `output_dir`:
-
-        scratch/ and vgg16/         each run's epoch_NNN.png grids, progress.gif,
-                                    history.csv (per epoch), history_steps.csv (per
-                                    step), losses.png, gan.keras
-        side_by_side/epoch_NNN.png  both grids of an epoch, scratch on the left
-        side_by_side.gif            the same as a GIF
-        losses.png                  d_loss and g_loss of both runs, step by step,
-                                    with a rolling mean over one epoch
-
-    Args:
-        dataset: a `tf.data.Dataset` of image batches in [-1, 1] (e.g. `keras_gans.data.load(...)`).
-        output_dir: folder for everything written.
-        epochs: epochs of each run.
-        variant: a `models.VARIANTS` key or a GAN class.
-        latent_dim: latent size of the generator.
-        width: base channel count of the generator and of the scratch discriminator.
-        vgg_weights: "imagenet" (downloads once), None, or a `.weights.h5` path.
-        frozen_until: last VGG16 layer kept (the seed: "block3_conv3").
-        unfreeze_from: optionally fine-tune the VGG layers from this one upward.
-        normalization: of both discriminators: "batch" (the seed) or "layer" (use
-            it with "wgan-gp", whose gradient penalty is per example).
-        learning_rate: Adam learning rate of all four optimizers.
-        beta_1: Adam beta_1.
-        seed: seed of the weights, the latent samplers and the fixed latents.
-        num_samples: images per grid.
-        verbose: Keras progress output.
-        **compile_kwargs: passed to `compile` (e.g. `jit_compile=True`).
-
-    Returns:
-        A dict: {"scratch": StepHistory, "vgg16": StepHistory, "losses": path, "gif": path}.
-
-    Example:
-    >>> data = keras_gans.data.load("mnist5k", image_size=32, num_images=1000)  # doctest: +SKIP
-    >>> compare_vgg16_discriminator(data, "runs/vgg16", epochs=10)  # doctest: +SKIP
-    """
-    variant = _variant_class(variant)
-    shape = dataset.element_spec.shape
-    image_size, channels = int(shape[1]), int(shape[-1])
-
-    histories = {}
-    for run in ("scratch", "vgg16"):
-        # Same seed before building: the two generators start from the same weights.
-        keras.utils.set_random_seed(seed)
-        generator = networks.dcgan_generator(image_size, channels, latent_dim, width=width)
-        if run == "scratch":
-            discriminator = networks.dcgan_discriminator(image_size, channels, width=width,
-                                                         normalization=normalization)
-        else:
-            discriminator = networks.vgg16_discriminator(image_size, channels, weights=vgg_weights,
-                                                         frozen_until=frozen_until,
-                                                         unfreeze_from=unfreeze_from,
-                                                         normalization=normalization)
-        gan = variant(generator, discriminator, seed=seed)
-        gan.compile(d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta_1),
-                    g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta_1), **compile_kwargs)
-        run_dir = os.path.join(output_dir, run)
-        histories[run] = callbacks.StepHistory(os.path.join(run_dir, "history_steps.csv"))
-        run_callbacks = [
-            callbacks.SampleGIF(run_dir, num_images=num_samples, seed=seed),
-            keras.callbacks.CSVLogger(os.path.join(run_dir, "history.csv")),
-            histories[run],
-        ]
-        if verbose:
-            print(f"{variant.__name__} with the {run} discriminator, {epochs} epochs -> {run_dir}/")
-        gan.fit(dataset, epochs=epochs, callbacks=run_callbacks, verbose=verbose, shuffle=False)
-        gan.save(os.path.join(run_dir, "gan.keras"))
-        plotting.plot_losses(histories[run], path=os.path.join(run_dir, "losses.png"),
-                             title=f"{variant.__name__}, {run} discriminator")
-
-    gif = _side_by_side(output_dir, epochs)
-    losses_path = os.path.join(output_dir, "losses.png")
-    plot_loss_comparison(histories, losses_path, title=f"{variant.__name__}: scratch vs VGG16 discriminator")
-    return {**histories, "losses": losses_path, "gif": gif}
-
-
-def _side_by_side(output_dir, epochs, gap=8):
-    """Write both runs' grids of each epoch side by side, and a GIF of them."""
-    folder = os.path.join(output_dir, "side_by_side")
-    os.makedirs(folder, exist_ok=True)
-    frames = []
-    for epoch in range(epochs + 1):
-        name = f"epoch_{epoch:03d}.png"
-        left, right = (os.path.join(output_dir, run, name) for run in ("scratch", "vgg16"))
-        if not (os.path.exists(left) and os.path.exists(right)):
-            continue
-        left, right = plotting.read_png(left), plotting.read_png(right)  # same size: same generator
-        white = np.full((left.shape[0], gap, 3), 255, "uint8")
-        frame = _with_title(np.concatenate([left, white, right], axis=1),
-                            "from scratch  |  VGG16 discriminator")
-        plotting.save_png(frame, os.path.join(folder, name))
-        frames.append(frame)
-    gif = os.path.join(output_dir, "side_by_side.gif")
-    plotting.save_gif(frames, gif)
-    return gif
-
-
-def _with_title(image, title):
-    strip = Image.new("RGB", (image.shape[1], 20), "white")
-    ImageDraw.Draw(strip).text((4, 3), title, fill="black", font=ImageFont.load_default(12))
-    return np.concatenate([np.asarray(strip), image], axis=0)
-
-
-def plot_loss_comparison(histories, path=None, title=None, window=None):
-    """Plot d_loss and g_loss of several runs on shared axes, one panel per loss.
-
-    Raw values are drawn faint and a trailing rolling mean on top, as
-    `plotting.plot_losses` does for one run (the same window for every run).
-
-    Args:
-        histories: {run name: a `StepHistory`, a Keras `History` or a `.history` dict}.
-        path: PNG to write (optional).
-        title: figure title.
-        window: steps in the rolling mean (default: one epoch of steps of the first
-            run; 1 for per-epoch histories).
-
-    Returns:
-        The matplotlib Figure.
-
-    Example:
-    >>> plot_loss_comparison({"a": {"d_loss": [1.0, 0.5], "g_loss": [2.0, 1.0]}})  # doctest: +ELLIPSIS
-    <Figure ...>
-    """
-    from matplotlib.figure import Figure
-
-    curves = {run: plotting.history_series(history) for run, history in histories.items()}
-    _, _, x_label, steps_per_epoch = next(iter(curves.values()))
-    window = window or steps_per_epoch or 1
-    figure = Figure(figsize=(11, 4), layout="constrained")
-    for axis, key in zip(figure.subplots(1, 2), ("d_loss", "g_loss")):
-        for i, (run, (x, series, _, _)) in enumerate(curves.items()):
-            color = f"C{i}"
-            if window > 1:
-                axis.plot(x, series[key], color=color, alpha=0.25, linewidth=0.8)
-            axis.plot(x, plotting.rolling_mean(series[key], window), color=color, label=run)
-        axis.set_xlabel(x_label)
-        axis.set_ylabel(key)
-        axis.legend()
-    if title:
-        figure.suptitle(f"{title} (rolling mean over {window} steps)" if window > 1 else title)
-    if path:
-        figure.savefig(path, dpi=100)
-    return figure

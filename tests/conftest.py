@@ -1,6 +1,7 @@
 """Test set-up: offline, CPU only, quiet, two logical CPU devices for tf.distribute."""
 
 import os
+import re
 
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -48,6 +49,17 @@ def tiny_networks(image_size=32, channels=1, normalization="batch", critic_norma
     discriminator = networks.dcgan_discriminator(image_size, channels, width=8,
                                                  normalization=critic_normalization or normalization)
     return generator, discriminator
+
+
+# What TensorFlow's C++ runtime prints to stderr when it starts (no variable silences
+# it in TF 2.21): not the command's own output.
+_TENSORFLOW_START_UP = re.compile(
+    r"^(WARNING: All log messages before absl|[IWE]\d{4} \d\d:\d\d:|To enable the following instructions)")
+
+
+def own_lines(stderr):
+    """The lines of a command's stderr without TensorFlow's start-up messages."""
+    return [line for line in stderr.strip().splitlines() if not _TENSORFLOW_START_UP.match(line)]
 
 
 def random_images(n=64, image_size=32, channels=1, seed=0):

@@ -100,7 +100,7 @@ def test_sample_gif_every_n_steps_grid_size_gif_timing_and_tensorboard(tmp_path)
 
 
 class SquareCounter(keras.Model):
-    """Reports step n's value n^2 through a running-mean tracker, as the GANs do."""
+    """Reports step n's value n^2 through a running-mean tracker, as Keras' own models do."""
 
     def __init__(self):
         super().__init__()
@@ -118,15 +118,38 @@ class SquareCounter(keras.Model):
         return [self.tracker]
 
 
-def test_step_history_recovers_each_steps_own_value(tmp_path):
-    model = SquareCounter()
-    model.compile()
+class SquareCountingGAN(keras_gans.GAN):
+    """A GAN whose step n reports n^2 (through `update_metrics`, as every variant does)."""
+
+    metric_names = ("square",)
+
+    def __init__(self):
+        super().__init__(*tiny_networks(), seed=0)
+        self.count = keras.Variable(0.0, trainable=False)
+
+    def train_step(self, data):
+        self.count.assign_add(1.0)
+        return self.update_metrics(square=self.count * self.count)
+
+
+def test_step_history_keeps_each_steps_own_value(tmp_path):
+    gan = SquareCountingGAN()
+    gan.compile()
     steps = keras_gans.callbacks.StepHistory(str(tmp_path / "steps.csv"))
-    model.fit(np.zeros((8, 1)), batch_size=2, epochs=2, verbose=0, callbacks=[steps])
-    # Keras reports the epoch's running mean (1, 2.5, 4.67, ...); the rows hold 1, 4, 9, ...
+    history = gan.fit(np.zeros((8, 1)), batch_size=2, epochs=2, verbose=0, callbacks=[steps])
+    # The GAN keeps its last step's values: the rows hold 1, 4, 9, ...
     assert steps.history["step"] == [1, 2, 3, 4, 5, 6, 7, 8]
     assert steps.history["epoch"] == [1, 1, 1, 1, 2, 2, 2, 2]
-    np.testing.assert_allclose(steps.history["square"], np.arange(1, 9) ** 2, rtol=1e-5)
+    np.testing.assert_allclose(steps.history["square"], np.arange(1, 9) ** 2)
+    # ... while Keras reports each epoch's mean: (1 + 4 + 9 + 16) / 4, (25 + 36 + 49 + 64) / 4.
+    np.testing.assert_allclose(history.history["square"], [7.5, 43.5])
+
+    # Another model: the values Keras reports after each step (the running means of the epoch).
+    model = SquareCounter()
+    model.compile()
+    steps = keras_gans.callbacks.StepHistory()
+    model.fit(np.zeros((4, 1)), batch_size=2, epochs=1, verbose=0, callbacks=[steps])
+    np.testing.assert_allclose(steps.history["square"], [1.0, 2.5])
 
 
 def test_step_history_writes_a_row_per_step_as_it_goes_and_appends_on_resume(tmp_path):

@@ -7,6 +7,7 @@ import sys
 
 import keras
 import numpy as np
+from conftest import own_lines
 
 from keras_gans import cli
 
@@ -23,7 +24,8 @@ def test_train_then_generate(tmp_path):
     with open(os.path.join(run, "history.csv")) as f:
         rows = f.read().strip().splitlines()
     # Keras' CSVLogger (it also adds empty val_ columns when there is no validation)
-    assert rows[0].split(",")[:5] == ["epoch", "d_loss", "fake_score", "g_loss", "real_score"]
+    columns = ["epoch", "d_loss", "epoch_seconds", "fake_score", "g_loss", "real_score"]
+    assert rows[0].split(",")[:6] == columns
     assert len(rows) == 3
     assert json.load(open(os.path.join(run, "config.json")))["epochs"] == 2
 
@@ -52,10 +54,10 @@ def run_cli(*args):
 def test_bad_arguments_give_one_clear_line(tmp_path):
     result = run_cli("train", "--image-size", "50")
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [
+    assert own_lines(result.stderr) == [
         "keras-gans train: error: argument --image-size: invalid choice: 50 (choose from 32, 64, 128)"]
     result = run_cli("generate", "--model", str(tmp_path / "missing.keras"))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert result.stderr.strip().splitlines()[-1] == (
-        f"keras-gans generate: error: No saved model at {tmp_path / 'missing.keras'}")
+    assert own_lines(result.stderr) == [
+        f"keras-gans generate: error: No saved model at {tmp_path / 'missing.keras'}"]

@@ -1,6 +1,5 @@
 """The workshop comparison: same data, architecture, seed and latents; one folder with everything."""
 
-import argparse
 import csv
 import os
 import subprocess
@@ -9,9 +8,12 @@ import sys
 import keras
 import numpy as np
 import pytest
+from conftest import own_lines
 
+import keras_gans
 from keras_gans import cli, plotting
-from keras_gans.compare import SUMMARY_COLUMNS, compare, samples_table, write_summary
+from keras_gans.experiments.compare import SUMMARY_COLUMNS, compare, write_summary
+from keras_gans.plotting import samples_table
 
 TINY = dict(epochs=2, batch_size=32, latent_dim=16, width=8, num_samples=4, verbose=0)
 
@@ -34,7 +36,7 @@ def test_writes_one_folder_with_grid_curves_summary_and_each_runs_gif(comparison
     for name in ("samples.png", "losses.png", "summary.md", "summary.csv", "config.json"):
         assert os.path.getsize(os.path.join(output, name)) > 0, name
     for run in ("dcgan_64", "lsgan_64", "dcgan_128", "lsgan_128"):
-        for name in ("progress.gif", "epoch_000.png", "epoch_002.png", "steps.csv", "losses.png",
+        for name in ("progress.gif", "epoch_000.png", "epoch_002.png", "history_steps.csv", "losses.png",
                      "generator.keras"):
             assert os.path.getsize(os.path.join(output, run, name)) > 0, (run, name)
     assert [(row["variant"], row["num_images"]) for row in rows] == [
@@ -115,8 +117,8 @@ def test_samples_table_puts_variants_in_rows_and_sizes_in_columns():
 
 
 def test_bad_arguments_are_refused_before_any_training(tmp_path):
-    with pytest.raises(ValueError, match="Expected names from dcgan, lsgan, wgan, wgan-gp, sagan. "
-                                         "Received: 'began'"):
+    with pytest.raises(ValueError, match="Expected one of dcgan, lsgan, wgan, wgan-gp, sagan. "
+                                         "Received: models='began'"):
         compare(models=["dcgan", "began"], output_dir=str(tmp_path))
     with pytest.raises(ValueError, match=r"Expected positive integers. Received: num_images=\[1000, 0\]"):
         compare(num_images=[1000, 0], output_dir=str(tmp_path))
@@ -142,14 +144,13 @@ def test_cli_compare_arguments_fail_in_one_line():
     result = subprocess.run([sys.executable, "-m", "keras_gans", "compare", "--models", "dcgan,began"],
                             capture_output=True, text=True, env={**os.environ, "CUDA_VISIBLE_DEVICES": ""})
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [
+    assert own_lines(result.stderr) == [
         "keras-gans compare: error: argument --models: expected comma-separated names from "
         "dcgan, lsgan, wgan, wgan-gp, sagan, got dcgan,began"]
 
 
 def test_cli_learning_rates_default_to_the_variants_own():
-    def optimizers(model, d_lr=None, g_lr=None, beta_1=None):
-        return cli._optimizers(argparse.Namespace(model=model, d_lr=d_lr, g_lr=g_lr, beta_1=beta_1))
+    optimizers = keras_gans.models.default_optimizers  # what `keras-gans train` compiles with
 
     d, g = optimizers("wgan", g_lr=1e-3)
     assert type(d).__name__ == type(g).__name__ == "RMSprop"
@@ -159,5 +160,5 @@ def test_cli_learning_rates_default_to_the_variants_own():
     assert d.beta_1 == 0.0 and d.beta_2 == 0.9
     d, _ = optimizers("dcgan", beta_1=0.9)
     assert float(d.learning_rate) == pytest.approx(2e-4) and d.beta_1 == 0.9
-    with pytest.raises(ValueError, match="--beta-1 applies to Adam; wgan trains with RMSprop"):
+    with pytest.raises(ValueError, match=r"beta_1 applies to Adam; WGAN trains with RMSprop\. Leave beta_1"):
         optimizers("wgan", beta_1=0.5)

@@ -250,8 +250,8 @@ def test_the_command_line_takes_a_folder_as_dataset(tmp_path, capsys):
     from keras_gans import cli
 
     folder = write_faces(str(tmp_path / "faces"), 1)
-    assert cli.build_parser().parse_args(["train", "--dataset", folder]).dataset == folder
-    assert cli.build_parser().parse_args(["train", "--dataset", "cifar10"]).dataset == "cifar10"
+    assert cli.parse(["train", "--dataset", folder])[1].dataset == folder
+    assert cli.parse(["train", "--dataset", "cifar10"])[1].dataset == "cifar10"
     with pytest.raises(SystemExit):
-        cli.build_parser().parse_args(["train", "--dataset", str(tmp_path / "nowhere")])
+        cli.parse(["train", "--dataset", str(tmp_path / "nowhere")])
     assert "a folder of images, got" in capsys.readouterr().err

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from keras_gans import fid_inception
+from keras_gans.evaluation import fid_inception
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ def test_resize_is_tf1_bilinear():
 
 
 def test_missing_weights_file_explains_the_conversion(tmp_path):
-    with pytest.raises(FileNotFoundError, match="python -m keras_gans.fid_inception"):
+    with pytest.raises(FileNotFoundError, match="python -m keras_gans.evaluation.fid_inception"):
         fid_inception.fid_inception_v3(weights=str(tmp_path / "missing.weights.h5"))
 
 

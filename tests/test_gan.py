@@ -102,7 +102,7 @@ def test_call_predict_and_evaluate():
     gan = make_gan()
     latents = np.zeros((4, LATENT_DIM), "float32")
     assert gan(latents).shape == (4, 32, 32, 1)
-    assert gan(random_images(4)).shape == (4, 1)
+    assert gan.discriminator(random_images(4)).shape == (4, 1)
     assert gan.predict(latents, verbose=0).shape == (4, 32, 32, 1)
     scores = gan.evaluate(dataset(), verbose=0, return_dict=True)
     assert set(scores) == {"d_loss", "g_loss", "real_score", "fake_score"}

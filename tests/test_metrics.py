@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 from conftest import random_images, tiny_networks
 
-from keras_gans import cli, data, metrics
+from keras_gans import cli, data, plotting
+from keras_gans import evaluation as metrics
+from keras_gans.callbacks import FIDCallback
 
 
 def reference_frechet(a, b):
@@ -230,7 +232,7 @@ def test_compute_fid_and_kid_with_a_generator(digits, tmp_path):
     from_array = metrics.compute_fid(digits[500:600], digits[:64], num_images=40, batch_size=16,
                                      feature_extractor="digits", verbose=0)
     assert from_array == pytest.approx(float(fid.result()), rel=1e-5)
-    with pytest.raises(ValueError, match="Expected a keras_gans GAN, a generator model"):
+    with pytest.raises(ValueError, match="Expected a keras_gans GAN, a generator model with one"):
         metrics.compute_fid(keras.Sequential([keras.Input((32, 32, 1)), keras.layers.Flatten()]),
                             digits, num_images=4, feature_extractor="digits", verbose=0)
 
@@ -241,14 +243,14 @@ def test_fid_callback_records_scores_in_history_and_plots(digits, tmp_path):
     generator, discriminator = tiny_networks()
     gan = keras_gans.DCGAN(generator, discriminator, seed=0)
     gan.compile()
-    callback = metrics.FIDCallback(digits[:64], every_n_epochs=2, num_images=32, batch_size=16,
+    callback = FIDCallback(digits[:64], every_n_epochs=2, num_images=32, batch_size=16,
                                    feature_extractor="digits", name="digits_fid")
     history = gan.fit(digits[:64], batch_size=32, epochs=3, verbose=0, callbacks=[callback])
     scores = history.history["digits_fid"]
     assert math.isnan(scores[0]) and all(math.isfinite(s) and s > 0 for s in scores[1:])
     assert sorted(callback.scores) == [2, 3]  # every 2 epochs, and the last one
     assert callback.scores[2] == pytest.approx(scores[1])
-    figure = metrics.plot_quality(history, "digits_fid", path=str(tmp_path / "fid.png"))
+    figure = plotting.plot_quality(history, "digits_fid", path=str(tmp_path / "fid.png"))
     assert os.path.getsize(tmp_path / "fid.png") > 1000
     assert list(figure.axes[0].lines[0].get_xdata()) == [2, 3]
 

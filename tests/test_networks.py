@@ -1,4 +1,4 @@
-"""The DCGAN builders: the seed's networks at 64 px, every size, clear errors."""
+"""The DCGAN builders: the GANs 101 article's networks at 64 px, every size, clear errors."""
 
 import keras
 import pytest

@@ -15,7 +15,7 @@ def test_rolling_mean_by_hand():
     np.testing.assert_allclose(plotting.rolling_mean([1, 2, 3], 1), [1, 2, 3])
     # A NaN step is left out of its windows instead of blanking the curve.
     np.testing.assert_allclose(plotting.rolling_mean([2, np.nan, 4, 6], 2), [2, 2, 4, 5])
-    with pytest.raises(ValueError, match=r"Expected a positive int\. Received: window=0"):
+    with pytest.raises(ValueError, match=r"Expected a positive integer\. Received: window=0"):
         plotting.rolling_mean([1, 2], 0)
 
 

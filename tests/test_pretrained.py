@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from keras_gans import cli, data, metrics
+from keras_gans import cli, data, evaluation
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -30,7 +30,7 @@ def generator_path(name):
 
 @pytest.fixture(scope="module")
 def extractor():
-    return metrics.get_feature_extractor("digits")
+    return evaluation.get_feature_extractor("digits")
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def real_features(extractor):
 
 @pytest.fixture(scope="module")
 def classifier():
-    return keras.saving.load_model(metrics.DIGITS_CLASSIFIER_PATH, compile=False)
+    return keras.saving.load_model(evaluation.DIGITS_CLASSIFIER_PATH, compile=False)
 
 
 @pytest.fixture(scope="module", params=sorted(PRETRAINED))
@@ -109,8 +109,8 @@ def test_the_digits_classifier_recognises_many_different_digits(pretrained, clas
 def test_digits_fid_is_below_the_bound(pretrained, real_features, extractor):
     name, _, samples = pretrained
     noise = np.random.default_rng(0).uniform(-1, 1, samples.shape).astype("float32")
-    fid = metrics.frechet_distance(real_features, extractor.features(samples))
-    noise_fid = metrics.frechet_distance(real_features, extractor.features(noise))
+    fid = evaluation.frechet_distance(real_features, extractor.features(samples))
+    noise_fid = evaluation.frechet_distance(real_features, extractor.features(noise))
     assert fid < PRETRAINED[name], f"{name}: digits FID {fid:.1f} of {NUM_SAMPLES} samples"
     assert noise_fid > 10 * PRETRAINED[name]  # the bound separates digits from noise
 

@@ -14,12 +14,12 @@ import pytest
 from conftest import random_images, tiny_networks
 
 import keras_gans
-from keras_gans import runs
+from keras_gans import callbacks, files
 
 
 def test_a_failed_write_leaves_the_previous_file(tmp_path):
     path = str(tmp_path / "state.json")
-    runs.write_json(path, {"epoch": 1})
+    files.write_json(path, {"epoch": 1})
 
     def crash(temporary):
         with open(temporary, "w") as f:
@@ -27,7 +27,7 @@ def test_a_failed_write_leaves_the_previous_file(tmp_path):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        runs.write_atomically(path, crash)
+        files.write_atomically(path, crash)
     assert open(path).read() == '{\n  "epoch": 1\n}'
     assert os.listdir(tmp_path) == ["state.json"]  # no temporary left behind
 
@@ -40,31 +40,31 @@ def make_gan():
 
 def test_checkpoints_roll_and_a_damaged_one_falls_back(tmp_path):
     gan = make_gan()
-    callback = runs.RunCheckpoint(str(tmp_path), every_n_steps=3)
+    callback = callbacks.RunCheckpoint(str(tmp_path), every_n_steps=3)
     gan.fit(random_images(64), batch_size=16, epochs=3, verbose=0, shuffle=False, callbacks=[callback])
     # 4 steps an epoch: a step checkpoint after step 3 of each epoch, one at each epoch end
-    found = [(epoch, step) for epoch, step, _ in runs.checkpoint_paths(str(tmp_path))]
+    found = [(epoch, step) for epoch, step, _ in callbacks.checkpoint_paths(str(tmp_path))]
     assert found == [(2, 3), (3, 0)]
 
     restored = make_gan()
-    assert runs.restore_latest(restored, str(tmp_path)) == (3, 0)
+    assert callbacks.restore_latest(restored, str(tmp_path)) == (3, 0)
     for a, b in zip(gan.get_weights(), restored.get_weights()):
         np.testing.assert_array_equal(a, b)
     assert int(restored.g_optimizer.iterations) == 12
 
-    newest = runs.checkpoint_paths(str(tmp_path))[-1][2]
+    newest = callbacks.checkpoint_paths(str(tmp_path))[-1][2]
     with open(newest, "r+b") as f:
         f.truncate(os.path.getsize(newest) // 2)
     messages = []
     fallback = make_gan()
-    assert runs.restore_latest(fallback, str(tmp_path), log=messages.append) == (2, 3)
+    assert callbacks.restore_latest(fallback, str(tmp_path), log=messages.append) == (2, 3)
     assert messages == [f"keras-gans: checkpoint {newest} is damaged (OSError); falling back to the one "
                         "before it."]
     assert int(fallback.g_optimizer.iterations) == 11
 
 
-def test_a_run_without_checkpoints_starts_at_zero(tmp_path):
-    assert runs.restore_latest(make_gan(), str(tmp_path)) == (0, 0)
+def test_a_run_without_checkpoints_has_nothing_to_restore(tmp_path):
+    assert callbacks.restore_latest(make_gan(), str(tmp_path)) is None
 
 
 TINY = ["--epochs", "3", "--num-images", "256", "--batch-size", "32", "--width", "8", "--latent-dim", "16",
@@ -81,9 +81,9 @@ def test_a_killed_run_resumes_with_nothing_lost_or_repeated(tmp_path):
     run = str(tmp_path / "run")
     process = cli("train", "--output", run, *TINY)
     deadline = time.time() + 240
-    while not runs.checkpoint_paths(run) and time.time() < deadline and process.poll() is None:
+    while not callbacks.checkpoint_paths(run) and time.time() < deadline and process.poll() is None:
         time.sleep(0.05)
-    assert runs.checkpoint_paths(run), "the first checkpoint never appeared"
+    assert callbacks.checkpoint_paths(run), "the first checkpoint never appeared"
     process.send_signal(signal.SIGKILL)
     process.wait()
 
@@ -104,7 +104,7 @@ def test_a_killed_run_resumes_with_nothing_lost_or_repeated(tmp_path):
 
     again = cli("train", "--resume", run)
     out, _ = again.communicate(timeout=120)
-    assert again.returncode == 0 and "has finished its 3 epochs; nothing to resume" in out
+    assert again.returncode == 0 and "has trained all its 3 epochs; completing its outputs" in out
 
 
 def test_resume_refuses_what_it_cannot_continue(tmp_path):
@@ -114,7 +114,7 @@ def test_resume_refuses_what_it_cannot_continue(tmp_path):
     assert err.strip().splitlines()[-1] == (
         f"keras-gans train: error: {tmp_path} is not a keras-gans run folder (it has no config.json)")
 
-    runs.write_json(str(tmp_path / "config.json"), {"model": "dcgan", "image_size": 32, "epochs": 3,
+    files.write_json(str(tmp_path / "config.json"), {"model": "dcgan", "image_size": 32, "epochs": 3,
                                                      "verbose": 0})
     process = cli("train", "--resume", str(tmp_path), "--image-size", "64")
     _, err = process.communicate(timeout=120)

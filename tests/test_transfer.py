@@ -11,6 +11,7 @@ from conftest import LATENT_DIM, random_images, tiny_networks
 
 import keras_gans
 from keras_gans import cli, transfer
+from keras_gans.experiments.vgg16 import compare_vgg16_discriminator
 
 
 @pytest.fixture(scope="module")
@@ -183,7 +184,7 @@ def test_compare_scratch_and_vgg16(tmp_path):
     images = random_images(8)
     dataset = tf.data.Dataset.from_tensor_slices(images).batch(4)
     out = str(tmp_path / "experiment")
-    result = transfer.compare_vgg16_discriminator(
+    result = compare_vgg16_discriminator(
         dataset, out, epochs=1, latent_dim=LATENT_DIM, width=8, vgg_weights=None, num_samples=4, verbose=0)
     written = ["epoch_000.png", "epoch_001.png", "progress.gif", "history.csv", "history_steps.csv",
                "losses.png", "gan.keras"]
@@ -191,8 +192,8 @@ def test_compare_scratch_and_vgg16(tmp_path):
             "side_by_side/epoch_000.png", "side_by_side/epoch_001.png", "side_by_side.gif", "losses.png"]:
         assert os.path.getsize(os.path.join(out, name)) > 0, name
     # Per-step loss curves: 8 images in batches of 4 make 2 steps per run.
-    assert result["scratch"].history["step"] == result["vgg16"].history["step"] == [1, 2]
-    assert all(np.isfinite(result["vgg16"].history["d_loss"]))
+    assert result["scratch"]["step"] == result["vgg16"]["step"] == [1, 2]
+    assert all(np.isfinite(result["vgg16"]["d_loss"]))
     # Same initial generator and same fixed latents: the two runs' first frames are identical.
     np.testing.assert_array_equal(keras_gans.plotting.read_png(os.path.join(out, "scratch/epoch_000.png")),
                                   keras_gans.plotting.read_png(os.path.join(out, "vgg16/epoch_000.png")))
@@ -202,9 +203,9 @@ def test_compare_scratch_and_vgg16(tmp_path):
     assert not np.array_equal(keras_gans.plotting.read_png(os.path.join(out, "scratch/epoch_001.png")),
                               keras_gans.plotting.read_png(os.path.join(out, "vgg16/epoch_001.png")))
     vgg_gan = keras.saving.load_model(os.path.join(out, "vgg16/gan.keras"))
-    # The seed article's comparison is an LSGAN's, and so is the default here and on the command line.
+    # The GANs 101 article's comparison is an LSGAN's, and so is the default here and on the command line.
     assert type(vgg_gan) is keras_gans.LSGAN
-    assert cli.build_parser().parse_args(["transfer-experiment"]).model == "lsgan"
+    assert cli.parse(["transfer-experiment"])[1].model == "lsgan"
     assert all(not layer.trainable for layer in vgg_gan.discriminator.layers if "block" in layer.name)
     side = keras_gans.plotting.read_png(os.path.join(out, "side_by_side/epoch_001.png"))
     single = keras_gans.plotting.read_png(os.path.join(out, "scratch/epoch_001.png"))

@@ -20,7 +20,7 @@ in Google Colab with a GPU:
 5. save the model, load it back, and generate new images.
 
 In **full mode** (a GPU) it trains on CelebA, 200,000 photos of celebrities' faces,
-at 64x64 with the seed article's settings: batch 128, latent vectors of 128
+at 64x64 with the GANs 101 article's settings: batch 128, latent vectors of 128
 numbers, Adam with learning rate 2e-4 and `beta_1=0.5`. In **quick mode** (a CPU)
 it trains on the 5,000 digits that ship with the package, for about a minute.
 
@@ -133,7 +133,7 @@ callbacks = [samples, steps, keras.callbacks.BackupAndRestore(backup_dir),
 ## Train
 
 In full mode five epochs over CelebA take a few minutes per epoch on a recent GPU
-(the seed article trained for 60). In quick mode training stops after about a
+(the GANs 101 article trained for 60). In quick mode training stops after about a
 minute.
 """
 

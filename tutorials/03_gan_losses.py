@@ -37,7 +37,7 @@ import tensorflow as tf
 from matplotlib.figure import Figure
 
 from keras_gans import losses
-from keras_gans.compare import compare
+from keras_gans.experiments.compare import compare
 
 tutorial.describe()
 OUT = tutorial.output_dir("03_gan_losses")
@@ -153,8 +153,8 @@ there. **Least squares** keeps pushing in proportion to the distance, and
 
 ## Training the variants side by side
 
-Now the real test, the experiment of the seed article's Table 2:
-`keras_gans.compare.compare` trains each variant on the same data (the same
+Now the real test, the experiment of the GANs 101 article's Table 2:
+`keras_gans.experiments.compare.compare` trains each variant on the same data (the same
 images in the same order), with the same architecture, the same initial weights
 and the same fixed latents for the samples, each with its paper's optimizer
 settings, for the same number of epochs. `build_gan(name)` picks the networks each
@@ -171,7 +171,7 @@ gradient-penalty generators already draw rough digits, weight-clipped WGAN is
 still a texture (its critic, clipped to +-0.01, learns slowly: tutorial 4), and
 SAGAN's hinge loss with a spectrally normalised discriminator starts more slowly
 too. `KERAS_GANS_TIME_SCALE=3` trains 15 epochs. Full mode trains on CelebA at
-64x64 on the seed article's subset sizes.
+64x64 on the GANs 101 article's subset sizes.
 """
 
 VARIANTS = ["dcgan", "lsgan", "wgan", "wgan-gp", "sagan"]

@@ -127,7 +127,7 @@ for axes, (title, _, steps) in zip(figure.subplots(1, 3), runs):
 tutorial.save_figure(figure, f"{OUT}/scores.png")
 
 grids = []
-spread = keras_gans.callbacks.mean_pairwise_distance
+spread = keras_gans.evaluation.mean_pairwise_distance
 for title, gan, _ in runs:
     images = gan.generate(36, seed=3)
     print(f"{title}: spread of the samples {spread(images):.3f} (real: {spread(reference_images):.3f})")

@@ -3,7 +3,7 @@ Title: Transfer learning: a discriminator built on VGG16
 Author: keras_gans contributors
 Date created: 2026/11/23
 Last modified: 2026/11/23
-Description: The seed article's experiment: a discriminator from scratch against one on frozen VGG16 layers.
+Description: The GANs 101 article's experiment: a discriminator from scratch against frozen VGG16.
 Accelerator: GPU
 """
 
@@ -17,12 +17,12 @@ learning** reuses its first layers, frozen, and trains only a small new "head" o
 top of them. The discriminator then starts from good features instead of random
 ones, which should help most when there are few training images.
 
-The experiment (from the article this package was seeded with): train the same
+The experiment (from the GANs 101 article): train the same
 LSGAN twice on the same faces, with the same generator, learning rates and random
 numbers. Once with the usual DCGAN discriminator learned from scratch, once with a
 discriminator made of VGG16's layers up to `block3_conv3` (frozen) plus a small
 trainable head. `keras_gans.networks.vgg16_discriminator` builds the second one,
-and `keras_gans.transfer.compare_vgg16_discriminator` runs the whole comparison.
+and `keras_gans.experiments.vgg16.compare_vgg16_discriminator` runs the whole comparison.
 
 **Quick mode is only a rehearsal here.** VGG16's ImageNet weights are a 58 MB
 download, and quick mode must work offline, so it uses `weights=None`: the same
@@ -45,7 +45,7 @@ import _quick as tutorial
 import keras
 
 import keras_gans
-from keras_gans import transfer
+from keras_gans.experiments.vgg16 import compare_vgg16_discriminator
 
 tutorial.describe()
 OUT = tutorial.output_dir("06_transfer_with_vgg16")
@@ -76,16 +76,16 @@ print("frozen VGG layers:", [layer.name for layer in vgg.layers if "block" in la
 
 """
 The VGG16 discriminator's frozen part alone is ten times the size of the whole
-scratch discriminator, and its head (the seed article's 512 filters) is bigger
+scratch discriminator, and its head (the GANs 101 article's 512 filters) is bigger
 too: each of its steps costs several times more. Only the head learns; the
 frozen VGG layers keep the features they learned on ImageNet.
 
 ## The comparison
 
 Same generator start, same data order, same latents for the sample grids; the
-only difference is the discriminator. The seed article used LSGAN (least squares,
+only difference is the discriminator. The GANs 101 article used LSGAN (least squares,
 tutorial 3), and so does this comparison. In quick mode: 2,048 digits, 8
-epochs (512 steps). In full mode: 10,000 CelebA faces (one of the seed article's subset
+epochs (512 steps). In full mode: 10,000 CelebA faces (one of the GANs 101 article's subset
 sizes), 20 epochs.
 """
 
@@ -95,7 +95,7 @@ if tutorial.QUICK:
 else:
     dataset = tutorial.load_training_data(num_images=10_000, seed=0)
     epochs = 20
-result = transfer.compare_vgg16_discriminator(
+result = compare_vgg16_discriminator(
     dataset, OUT, epochs=epochs, variant="lsgan", latent_dim=tutorial.LATENT_DIM, width=tutorial.WIDTH,
     vgg_weights=VGG_WEIGHTS, frozen_until="block3_conv3", seed=0, num_samples=36, verbose=2)
 tutorial.show(result["gif"])
@@ -111,7 +111,7 @@ tutorial.show(result["losses"])
 
 ## What to look for
 
-In the seed article, with ImageNet weights on CelebA, the VGG16 discriminator
+In the GANs 101 article, with ImageNet weights on CelebA, the VGG16 discriminator
 gave recognisable faces after fewer epochs, but the two runs ended at similar
 quality: good features help the start most. Its discriminator loss also stays
 lower: a frozen ImageNet network separates real from generated images easily,

@@ -53,13 +53,13 @@ import numpy as np
 from matplotlib.figure import Figure
 
 import keras_gans
-from keras_gans import metrics
+from keras_gans import evaluation
 
 tutorial.describe()
 OUT = tutorial.output_dir("08_evaluating_gans")
 keras.utils.set_random_seed(0)
 EXTRACTOR = "digits" if tutorial.QUICK else "inception_v3"
-extractor = metrics.get_feature_extractor(EXTRACTOR)
+extractor = evaluation.get_feature_extractor(EXTRACTOR)
 print(f"feature network: {extractor.name}, {extractor.feature_dim} features per image")
 
 """
@@ -92,8 +92,8 @@ features_a = extractor.features(set_a)
 scores = {}
 for name, images in cases.items():
     features_b = extractor.features(images)
-    fid = metrics.frechet_distance(features_a, features_b)
-    kid_mean, _ = metrics.kernel_distance(features_a, features_b, num_subsets=20, subset_size=500)
+    fid = evaluation.frechet_distance(features_a, features_b)
+    kid_mean, _ = evaluation.kernel_distance(features_a, features_b, num_subsets=20, subset_size=500)
     scores[name] = (fid, kid_mean)
     print(f"{name:>24}:  FID {fid:9.2f}   KID {kid_mean:8.4f}")
 tutorial.save_grid(np.concatenate([set_b[:8], blur(set_b[:8]), cases["real vs noisy"][:8]]),
@@ -119,9 +119,9 @@ sizes = [100, 250, 500, 1000]
 fid_by_size, kid_by_size, kid_spread = [], [], []
 for n in sizes:
     fa, fb = extractor.features(set_a[:n]), extractor.features(set_b[:n])
-    fid_by_size.append(metrics.frechet_distance(fa, fb))
+    fid_by_size.append(evaluation.frechet_distance(fa, fb))
     # The KID averages over random half-size subsets; their spread is its error bar.
-    kid, spread = metrics.kernel_distance(fa, fb, num_subsets=50, subset_size=n // 2)
+    kid, spread = evaluation.kernel_distance(fa, fb, num_subsets=50, subset_size=n // 2)
     kid_by_size.append(kid)
     kid_spread.append(spread)
     print(f"{n:5d} images per set: FID {fid_by_size[-1]:7.2f}   KID {kid:8.4f} +- {spread:.4f}")
@@ -142,7 +142,7 @@ like with like.
 
 ## The score over training
 
-`metrics.FIDCallback` scores the generator at the end of every epoch (here on 500
+`keras_gans.callbacks.FIDCallback` scores the generator at the end of every epoch (here on 500
 generated images against 500 real ones, which is quick with the digits network)
 and puts the value into the training history, so `plot_quality` can draw it. The
 discriminator learns at half the generator's rate so that it does not overpower
@@ -153,11 +153,11 @@ gan = keras_gans.models.build_gan("dcgan", tutorial.IMAGE_SIZE, tutorial.CHANNEL
                                   width=tutorial.WIDTH, seed=0)
 gan.compile(d_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.5),
             g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
-score = metrics.FIDCallback(dataset, num_images=500, feature_extractor=EXTRACTOR, name="fid")
+score = keras_gans.callbacks.FIDCallback(dataset, num_images=500, feature_extractor=EXTRACTOR, name="fid")
 steps_per_epoch = 40 if tutorial.QUICK else None  # short epochs: more points on the curve
 history = gan.fit(dataset.repeat(), epochs=50, steps_per_epoch=steps_per_epoch or 1000, verbose=2,
                   callbacks=[score, tutorial.TimeLimit(tutorial.seconds(50))])
-figure = metrics.plot_quality(history, "fid")
+figure = keras_gans.plotting.plot_quality(history, "fid")
 tutorial.save_figure(figure, f"{OUT}/fid_over_training.png")
 tutorial.save_grid(gan.generate(36, seed=2), f"{OUT}/final_samples.png", nrow=6)
 
@@ -168,15 +168,15 @@ which is how you pick the best checkpoint.
 
 ## A final score, the standard way
 
-`metrics.compute_fid` and `compute_kid` score a trained generator (a GAN, a
+`keras_gans.evaluation.compute_fid` and `compute_kid` score a trained generator (a GAN, a
 generator model, or a saved `.keras` file) against a dataset in one call. The same
 from the command line:
 
     keras-gans evaluate --model tutorials/outputs/02_dcgan_with_fit/dcgan.keras --dataset mnist5k
 """
 
-final_fid = metrics.compute_fid(gan, dataset, num_images=1000, feature_extractor=EXTRACTOR, verbose=0)
-final_kid, kid_std = metrics.compute_kid(gan, dataset, num_images=1000, feature_extractor=EXTRACTOR,
+final_fid = evaluation.compute_fid(gan, dataset, num_images=1000, feature_extractor=EXTRACTOR, verbose=0)
+final_kid, kid_std = evaluation.compute_kid(gan, dataset, num_images=1000, feature_extractor=EXTRACTOR,
                                          subset_size=500, num_subsets=20, verbose=0)
 print(f"final {EXTRACTOR} FID on 1,000 images: {final_fid:.2f};  KID: {final_kid:.4f} +- {kid_std:.4f}")
 print(f"for reference, real vs real on 1,000 images: FID {scores['real vs other real'][0]:.2f}")

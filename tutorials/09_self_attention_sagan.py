@@ -186,7 +186,7 @@ tutorial.save_figure(figure, f"{OUT}/attention_maps.png")
   run: in our quick runs every latent vector gave nearly the same diagonal
   texture (a collapse). With one rate for both networks the same SAGAN starts to
   draw strokes that differ from latent to latent, but it is still behind DCGAN
-  (the seed project found the same: SAGAN's FID on CIFAR-10 was worse than
+  (that project found the same: SAGAN's FID on CIFAR-10 was worse than
   DCGAN's). Judge SAGAN on a longer run (full mode, or
   `KERAS_GANS_TIME_SCALE=10`), and keep `Diagnostics` (tutorial 5) watching for
   a collapse that does not go away;

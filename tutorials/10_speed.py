@@ -211,7 +211,7 @@ tutorial.save_figure(figure, f"{OUT}/speeds.png")
 - `speeds.png` and `speeds.md`: the training speed of each setting, on this machine.
 
 What to expect: on a GPU, mixed precision with XLA is the big win (the project's
-benchmarks measured the seed's 64x64 DCGAN, built from Keras layers and run on
+benchmarks measured the GANs 101 article's 64x64 DCGAN, built from Keras layers and run on
 the JAX backend with a jitted step, at about 18,000 images/s in float32 and 31,000
 in mixed_float16 on one H100); on a CPU, XLA
 helps and reduced precision helps only where the CPU has bfloat16 instructions.

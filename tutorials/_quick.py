@@ -2,7 +2,7 @@
 
 Quick mode runs offline on a laptop CPU in a minute or two, on the 5,000 digits
 that ship with the package. Full mode is for a GPU: CelebA faces at 64x64 and
-the seed article's settings (batch 128, latent 128, Adam 2e-4 / beta_1 0.5).
+the GANs 101 article's settings (batch 128, latent 128, Adam 2e-4 / beta_1 0.5).
 
     KERAS_GANS_QUICK=1     quick mode even on a GPU
     KERAS_GANS_QUICK=0     full mode even without a GPU (slow!)
@@ -35,7 +35,7 @@ QUICK = _quick_mode()
 TIME_SCALE = float(os.environ.get("KERAS_GANS_TIME_SCALE", "1"))
 
 # The settings of each mode. Quick: small networks on 32x32 grey digits.
-# Full: the seed article's DCGAN on 64x64 colour faces.
+# Full: the GANs 101 article's DCGAN on 64x64 colour faces.
 if QUICK:
     IMAGE_SIZE, CHANNELS, LATENT_DIM, WIDTH, BATCH_SIZE = 32, 1, 64, 32, 32
 else:
@@ -55,7 +55,7 @@ def describe():
         print(f"Quick mode: {IMAGE_SIZE}x{IMAGE_SIZE} digits, small networks, time-limited training "
               "(set KERAS_GANS_QUICK=0 on a GPU for the full run).")
     else:
-        print(f"Full mode: CelebA at {IMAGE_SIZE}x{IMAGE_SIZE}, the seed's settings "
+        print(f"Full mode: CelebA at {IMAGE_SIZE}x{IMAGE_SIZE}, the GANs 101 article's settings "
               f"(batch {BATCH_SIZE}, latent {LATENT_DIM}).")
 
 

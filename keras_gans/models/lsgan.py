@@ -5,7 +5,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import losses
-from keras_gans.models.gan import GAN, _images_of
+from keras_gans.models.base import GAN, real_images_of
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -13,7 +13,7 @@ class LSGAN(GAN):
     """LSGAN: the discriminator regresses its output onto 1 (real) and 0 (fake).
 
     Mao et al. 2017, "Least Squares Generative Adversarial Networks",
-    https://arxiv.org/abs/1611.04076, with the seed article's 0/1 labels (the
+    https://arxiv.org/abs/1611.04076, with the GANs 101 article's 0/1 labels (the
     paper's "0-1 coding": a = 0 for fakes, b = 1 for reals, c = 1 for the
     generator) and the 0.5 factor on both losses:
 
@@ -41,7 +41,7 @@ class LSGAN(GAN):
     """
 
     def train_step(self, data):
-        real_images = _images_of(data)
+        real_images = real_images_of(data)
         batch_size = ops.shape(real_images)[0]
 
         # 1. Discriminator step: pull its output on real images towards b = 1 and on

@@ -4,33 +4,12 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import losses
-from keras_gans.models.gan import GAN, _images_of
+from keras_gans import checks, losses
+from keras_gans.models.base import GAN, real_images_of
 
 DEFAULT_DISCRIMINATOR_STEPS = 5
 DEFAULT_CLIP_VALUE = 0.01
 DEFAULT_RMSPROP_LEARNING_RATE = 5e-5
-
-
-def check_discriminator_steps(discriminator_steps):
-    """Raise a teaching error unless `discriminator_steps` is a positive integer."""
-    steps = discriminator_steps
-    if not isinstance(steps, int) or isinstance(steps, bool) or steps < 1:
-        raise ValueError(
-            "Invalid value for argument `discriminator_steps`. Expected a positive integer "
-            f"(critic updates per generator update). Received: discriminator_steps={discriminator_steps!r}"
-        )
-    return discriminator_steps
-
-
-def check_positive_number(name, value):
-    """Raise a teaching error unless `value` is a number greater than 0."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(
-            f"Invalid value for argument `{name}`. Expected a number greater than 0. "
-            f"Received: {name}={value!r}"
-        )
-    return float(value)
 
 
 def wasserstein_metrics(real_scores, fake_scores):
@@ -101,16 +80,20 @@ class WGAN(GAN):
     def __init__(self, generator, discriminator, discriminator_steps=DEFAULT_DISCRIMINATOR_STEPS,
                  clip_value=DEFAULT_CLIP_VALUE, seed=None, **kwargs):
         super().__init__(generator, discriminator, seed=seed, **kwargs)
-        self.discriminator_steps = check_discriminator_steps(discriminator_steps)
-        self.clip_value = check_positive_number("clip_value", clip_value)
+        self.discriminator_steps = checks.positive_int(
+            "discriminator_steps", discriminator_steps,
+            "a positive integer (critic updates per generator update)")
+        self.clip_value = checks.positive_number("clip_value", clip_value)
 
-    def default_d_optimizer(self):
+    @classmethod
+    def default_d_optimizer(cls):
         # The paper: RMSprop, learning rate 5e-5 (momentum-based optimizers such as
         # Adam made the clipped critic unstable in its experiments). rho=0.99 is the
         # decay of the paper's code (PyTorch's default); Keras' default is 0.9.
         return keras.optimizers.RMSprop(DEFAULT_RMSPROP_LEARNING_RATE, rho=0.99)
 
-    def default_g_optimizer(self):
+    @classmethod
+    def default_g_optimizer(cls):
         return keras.optimizers.RMSprop(DEFAULT_RMSPROP_LEARNING_RATE, rho=0.99)
 
     def clip_critic_weights(self):
@@ -122,7 +105,7 @@ class WGAN(GAN):
             weight.assign(ops.clip(weight, -self.clip_value, self.clip_value))
 
     def train_step(self, data):
-        real_images = _images_of(data)
+        real_images = real_images_of(data)
         batch_size = ops.shape(real_images)[0]
 
         # 1. Critic: `discriminator_steps` updates. Each draws fresh latents, scores

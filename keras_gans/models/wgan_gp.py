@@ -4,14 +4,9 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import losses
-from keras_gans.models.gan import GAN, _images_of
-from keras_gans.models.wgan import (
-    DEFAULT_DISCRIMINATOR_STEPS,
-    check_discriminator_steps,
-    check_positive_number,
-    wasserstein_metrics,
-)
+from keras_gans import checks, losses
+from keras_gans.models.base import GAN, real_images_of
+from keras_gans.models.wgan import DEFAULT_DISCRIMINATOR_STEPS, wasserstein_metrics
 
 DEFAULT_GRADIENT_PENALTY_WEIGHT = 10.0
 
@@ -91,15 +86,19 @@ class WGANGP(GAN):
                 f"BatchNormalization layers: {', '.join(batch_norms)}"
             )
         super().__init__(generator, discriminator, seed=seed, **kwargs)
-        self.discriminator_steps = check_discriminator_steps(discriminator_steps)
-        self.gradient_penalty_weight = check_positive_number("gradient_penalty_weight",
-                                                             gradient_penalty_weight)
+        self.discriminator_steps = checks.positive_int(
+            "discriminator_steps", discriminator_steps,
+            "a positive integer (critic updates per generator update)")
+        self.gradient_penalty_weight = checks.positive_number("gradient_penalty_weight",
+                                                              gradient_penalty_weight)
 
-    def default_d_optimizer(self):
+    @classmethod
+    def default_d_optimizer(cls):
         # The paper's Adam: no momentum on the first moment, beta_2 = 0.9.
         return keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9)
 
-    def default_g_optimizer(self):
+    @classmethod
+    def default_g_optimizer(cls):
         return keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9)
 
     def draw_interpolation_factors(self, batch_size):
@@ -120,7 +119,7 @@ class WGANGP(GAN):
         return d_loss, -wasserstein_loss, penalty, real_scores, fake_scores
 
     def train_step(self, data):
-        real_images = _images_of(data)
+        real_images = real_images_of(data)
         batch_size = ops.shape(real_images)[0]
 
         # 1. Critic: `discriminator_steps` updates, each with fresh latents and a fresh
@@ -154,26 +153,14 @@ class WGANGP(GAN):
 
     def test_step(self, data):
         """`evaluate()`: the critic loss with its penalty, and the scores; nothing updated."""
-        real_images = _images_of(data)
+        real_images = real_images_of(data)
         batch_size = ops.shape(real_images)[0]
         fake_images = self.generator(self.draw_latents(batch_size), training=False)
         alpha = self.draw_interpolation_factors(batch_size)
-        d_loss, wasserstein_estimate, penalty, real_scores, fake_scores = self.critic_loss(
+        d_loss, _, penalty, real_scores, fake_scores = self.critic_loss(
             real_images, fake_images, alpha, training=False)
-        return self.update_metrics(
-            d_loss=d_loss,
-            g_loss=losses.wasserstein_generator_loss(fake_scores),
-            wasserstein_estimate=wasserstein_estimate,
-            gradient_penalty=penalty,
-            real_score=ops.mean(ops.cast(real_scores, "float32")),
-            fake_score=ops.mean(ops.cast(fake_scores, "float32")),
-        )
-
-    def evaluation_metrics(self, real_logits, fake_logits):
-        # Used by the base `test_step` only; `WGANGP.test_step` needs the images for
-        # the penalty, so it computes its metrics itself. Without images the penalty
-        # is unknown, so these are the Wasserstein parts only.
-        return wasserstein_metrics(real_logits, fake_logits)
+        return self.update_metrics(**{**wasserstein_metrics(real_scores, fake_scores),
+                                      "d_loss": d_loss, "gradient_penalty": penalty})
 
     def get_config(self):
         return {

@@ -7,7 +7,8 @@ at every other one, so distant parts of an image (two eyes, the two ends of a
 stroke) can agree. Spectral normalisation (Miyato et al. 2018,
 https://arxiv.org/abs/1802.05957) keeps the discriminator's layers 1-Lipschitz.
 
-The builders follow the CIFAR-10 SAGAN seed project, DCGAN-style:
+The builders follow a CIFAR-10 DCGAN/SAGAN project (vineeths96's Generative-Adversarial-
+Networks-GANs on GitHub), DCGAN-style:
 
     generator      z -> 4x4 -> ... -> S/2 x S/2 -> self-attention -> S x S x C, tanh
     discriminator  S x S x C -> S/2 x S/2 -> self-attention -> ... -> 4x4 -> 1 logit
@@ -17,10 +18,10 @@ norm on every discriminator layer (attention included) + LeakyReLU(0.1).
 
 Departures from the paper, written here once:
 - The paper's networks are residual (ResNet blocks); these are plain DCGAN-style
-  stacks, as in the seed project, so a comparison with DCGAN changes one thing
+  stacks, as in that project, so a comparison with DCGAN changes one thing
   at a time.
 - The paper also applies spectral norm to the generator and uses class-conditional
-  batch norm; this generator is unconditional with plain batch norm (the seed
+  batch norm; this generator is unconditional with plain batch norm (that
   project's choice).
 - `keras.layers.SpectralNormalization` divides the kernel by its largest singular
   value (one power iteration per training call) and writes the result back into
@@ -34,13 +35,8 @@ Departures from the paper, written here once:
 import keras
 from keras import layers, ops
 
-from keras_gans.networks.dcgan import (
-    _check,
-    _check_channels,
-    _conv_init,
-    _generator_hidden_layers,
-    _num_blocks,
-)
+from keras_gans import checks
+from keras_gans.networks.dcgan import conv_init, generator_hidden_layers, num_blocks
 
 SUPPORTED_SIZES = (32, 64)
 
@@ -93,7 +89,7 @@ class SelfAttention(layers.Layer):
         self.spectral_norm = spectral_norm
 
     def _conv(self, filters, name):
-        conv = layers.Conv2D(filters, 1, kernel_initializer=_conv_init(), dtype=self.dtype_policy,
+        conv = layers.Conv2D(filters, 1, kernel_initializer=conv_init(), dtype=self.dtype_policy,
                              name=name)
         if self.spectral_norm:
             return spectral_norm(conv, f"{name}_sn")
@@ -159,12 +155,12 @@ def sagan_generator(image_size=32, channels=3, latent_dim=128, width=64, name="g
     >>> g(keras.ops.zeros((2, 16))).shape
     (2, 32, 32, 1)
     """
-    _check("image_size", image_size, SUPPORTED_SIZES)
-    _check_channels(channels)
-    z, x = _generator_hidden_layers(image_size, latent_dim, width, "batch")  # DCGAN's stack
+    checks.one_of("image_size", image_size, SUPPORTED_SIZES)
+    checks.positive_int("channels", channels, "a positive integer (1 for grey, 3 for RGB)")
+    z, x = generator_hidden_layers(image_size, latent_dim, width, "batch")  # DCGAN's stack
     # The last hidden map (S/2 x S/2) attends to itself before becoming the image.
     x = SelfAttention(name="attention")(x)
-    images = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", kernel_initializer=_conv_init(),
+    images = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", kernel_initializer=conv_init(),
                                     activation="tanh", dtype="float32", name="to_image")(x)
     return keras.Model(z, images, name=name)
 
@@ -194,19 +190,19 @@ def sagan_discriminator(image_size=32, channels=3, width=64, name="discriminator
     >>> d(keras.ops.zeros((2, 32, 32, 1))).shape
     (2, 1)
     """
-    _check("image_size", image_size, SUPPORTED_SIZES)
-    _check_channels(channels)
+    checks.one_of("image_size", image_size, SUPPORTED_SIZES)
+    checks.positive_int("channels", channels, "a positive integer (1 for grey, 3 for RGB)")
     images = keras.Input((image_size, image_size, channels), name="images")
     x = images
-    for i in range(_num_blocks(image_size)):
-        conv = layers.Conv2D(width * 2 ** i, 4, strides=2, padding="same", kernel_initializer=_conv_init(),
+    for i in range(num_blocks(image_size)):
+        conv = layers.Conv2D(width * 2 ** i, 4, strides=2, padding="same", kernel_initializer=conv_init(),
                              name=f"conv{i + 1}")
         x = spectral_norm(conv, f"sn_conv{i + 1}")(x)
         x = layers.LeakyReLU(0.1, name=f"lrelu{i + 1}")(x)
         if i == 0:
             # The first feature map (S/2 x S/2) attends to itself, mirroring the generator.
             x = SelfAttention(spectral_norm=True, name="attention")(x)
-    to_logit = layers.Conv2D(1, 4, padding="valid", kernel_initializer=_conv_init(), dtype="float32",
+    to_logit = layers.Conv2D(1, 4, padding="valid", kernel_initializer=conv_init(), dtype="float32",
                              name="to_logit")
     x = spectral_norm(to_logit, "sn_to_logit")(x)
     logits = layers.Flatten(dtype="float32", name="logits")(x)

@@ -1,6 +1,6 @@
 """DCGAN generator and discriminator (Radford et al. 2016, https://arxiv.org/abs/1511.06434).
 
-At 64 px with the defaults these are the seed article's networks layer for layer:
+At 64 px with the defaults these are the GANs 101 article's networks layer for layer:
 
     generator      z (128) -> 4x4x512 -> 8x8x256 -> 16x16x128 -> 32x32x64 -> 64x64xC, tanh
     discriminator  64x64xC -> 32x32x64 -> 16x16x128 -> 8x8x256 -> 4x4x512 -> 1 logit
@@ -21,34 +21,19 @@ import math
 import keras
 from keras import layers
 
+from keras_gans import checks
+
 SUPPORTED_SIZES = (32, 64, 128)
 SUPPORTED_NORMALIZATIONS = ("batch", "layer", "none")
 
 
-def _check(name, value, allowed):
-    if value not in allowed:
-        expected = ", ".join(str(a) for a in allowed)
-        raise ValueError(
-            f"Invalid value for argument `{name}`. Expected one of {expected}. "
-            f"Received: {name}={value!r}"
-        )
-
-
-def _check_channels(channels):
-    if not isinstance(channels, int) or isinstance(channels, bool) or channels < 1:
-        raise ValueError(
-            "Invalid value for argument `channels`. Expected a positive integer "
-            f"(1 for grey, 3 for RGB). Received: channels={channels!r}"
-        )
-
-
-def _conv_init():
+def conv_init():
     return keras.initializers.RandomNormal(0.0, 0.02)
 
 
-def _normalization(kind, name):
+def normalization_layer(kind, name):
     if kind == "batch":
-        # PyTorch's BatchNorm2d defaults, as the seed uses: its momentum 0.1 is Keras'
+        # PyTorch's BatchNorm2d defaults, as the GANs 101 article uses: its momentum 0.1 is Keras'
         # momentum 0.9 (Keras weighs the old average; 0.99 would let the moving
         # statistics used by `generate` lag far behind a fast-changing generator),
         # and epsilon 1e-5 (Keras' default is 1e-3).
@@ -64,18 +49,18 @@ def _normalization(kind, name):
     return None
 
 
-def _num_blocks(image_size):
+def num_blocks(image_size):
     # Number of stride-2 layers between 4x4 and the image size.
     return int(math.log2(image_size // 4))
 
 
-def _generator_hidden_layers(image_size, latent_dim, width, normalization):
+def generator_hidden_layers(image_size, latent_dim, width, normalization):
     """The generator's input and its hidden stack, up to the S/2 x S/2 map (DCGAN and SAGAN).
 
     z -> ConvTranspose(4x4, valid) to 4x4 -> [ConvTranspose(4x4, stride 2) -> norm -> ReLU] ...
     Returns the `keras.Input` and the last hidden tensor.
     """
-    blocks = _num_blocks(image_size)
+    blocks = num_blocks(image_size)
     z = keras.Input((latent_dim,), name="latents")
     x = layers.Reshape((1, 1, latent_dim))(z)
     for i in range(blocks):
@@ -83,8 +68,8 @@ def _generator_hidden_layers(image_size, latent_dim, width, normalization):
         # The first layer turns the 1x1 latent into 4x4; the others double the size.
         strides, padding = (1, "valid") if i == 0 else (2, "same")
         x = layers.Conv2DTranspose(filters, 4, strides=strides, padding=padding, use_bias=False,
-                                   kernel_initializer=_conv_init(), name=f"deconv{i + 1}")(x)
-        norm = _normalization(normalization, f"bn{i + 1}")
+                                   kernel_initializer=conv_init(), name=f"deconv{i + 1}")(x)
+        norm = normalization_layer(normalization, f"bn{i + 1}")
         if norm is not None:
             x = norm(x)
         x = layers.ReLU(name=f"relu{i + 1}")(x)
@@ -105,8 +90,8 @@ def dcgan_generator(image_size=64, channels=3, latent_dim=128, width=64, normali
         channels: output channels (1 grey, 3 RGB).
         latent_dim: size of the latent vector z.
         width: channels of the last hidden layer; the first hidden layer has
-            width * image_size / 8 (512 at 64 px with width 64, as the seed).
-        normalization: "batch" (the seed) or "none".
+            width * image_size / 8 (512 at 64 px with width 64, as the GANs 101 article).
+        normalization: "batch" (the GANs 101 article) or "none".
         name: model name.
 
     Returns:
@@ -118,12 +103,12 @@ def dcgan_generator(image_size=64, channels=3, latent_dim=128, width=64, normali
     >>> g(keras.ops.zeros((2, 16))).shape
     (2, 32, 32, 1)
     """
-    _check("image_size", image_size, SUPPORTED_SIZES)
-    _check("normalization", normalization, ("batch", "none"))
-    _check_channels(channels)
-    z, x = _generator_hidden_layers(image_size, latent_dim, width, normalization)
+    checks.one_of("image_size", image_size, SUPPORTED_SIZES)
+    checks.one_of("normalization", normalization, ("batch", "none"))
+    checks.positive_int("channels", channels, "a positive integer (1 for grey, 3 for RGB)")
+    z, x = generator_hidden_layers(image_size, latent_dim, width, normalization)
     images = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", use_bias=False,
-                                    kernel_initializer=_conv_init(), activation="tanh",
+                                    kernel_initializer=conv_init(), activation="tanh",
                                     dtype="float32", name="to_image")(x)
     return keras.Model(z, images, name=name)
 
@@ -140,7 +125,7 @@ def dcgan_discriminator(image_size=64, channels=3, width=64, normalization="batc
         image_size: 32, 64 or 128.
         channels: input channels.
         width: channels of the first layer, doubled at every layer after it.
-        normalization: "batch" (the seed; also normalises the first layer),
+        normalization: "batch" (the GANs 101 article; also normalises the first layer),
             "layer" (per example; use it for WGAN-GP critics) or "none".
         name: model name.
 
@@ -152,20 +137,20 @@ def dcgan_discriminator(image_size=64, channels=3, width=64, normalization="batc
     >>> d(keras.ops.zeros((2, 32, 32, 1))).shape
     (2, 1)
     """
-    _check("image_size", image_size, SUPPORTED_SIZES)
-    _check("normalization", normalization, SUPPORTED_NORMALIZATIONS)
-    _check_channels(channels)
+    checks.one_of("image_size", image_size, SUPPORTED_SIZES)
+    checks.one_of("normalization", normalization, SUPPORTED_NORMALIZATIONS)
+    checks.positive_int("channels", channels, "a positive integer (1 for grey, 3 for RGB)")
     images = keras.Input((image_size, image_size, channels), name="images")
     x = images
-    for i in range(_num_blocks(image_size)):
+    for i in range(num_blocks(image_size)):
         x = layers.Conv2D(width * 2 ** i, 4, strides=2, padding="same", use_bias=False,
-                          kernel_initializer=_conv_init(), name=f"conv{i + 1}")(x)
-        norm = _normalization(normalization, f"norm{i + 1}")
+                          kernel_initializer=conv_init(), name=f"conv{i + 1}")(x)
+        norm = normalization_layer(normalization, f"norm{i + 1}")
         if norm is not None:
             x = norm(x)
         x = layers.LeakyReLU(0.2, name=f"lrelu{i + 1}")(x)
     # The last 4x4 map is read by one 4x4 convolution: one logit per image.
-    x = layers.Conv2D(1, 4, padding="valid", use_bias=False, kernel_initializer=_conv_init(),
+    x = layers.Conv2D(1, 4, padding="valid", use_bias=False, kernel_initializer=conv_init(),
                       dtype="float32", name="to_logit")(x)
     logits = layers.Flatten(dtype="float32", name="logits")(x)
     return keras.Model(images, logits, name=name)

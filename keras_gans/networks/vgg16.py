@@ -1,6 +1,6 @@
 """A discriminator built on the frozen lower layers of VGG16 (transfer learning).
 
-The seed article's experiment: instead of learning its features from scratch, the
+The GANs 101 article's experiment: instead of learning its features from scratch, the
 discriminator reuses the first layers of an ImageNet classifier, frozen, and only
 a small head on top of them learns to tell real images from generated ones.
 Yosinski et al. 2014 (https://arxiv.org/abs/1411.1792) found that lower layers
@@ -17,7 +17,7 @@ strided convolution: the last kernel is 4x4. At 32 px it is 2x2, at 128 px 8x8.
 Departures from the seed: the seed cut torchvision's VGG16 *with batch norm*
 after 22 layers (the same cut: the third block's last convolution and its
 ReLU); `keras.applications` ships VGG16 without batch norm, so these are the
-same convolutions without the normalisations. The seed's head ends in a sigmoid;
+same convolutions without the normalisations. The GANs 101 article's head ends in a sigmoid;
 here it ends in a logit, like every discriminator of the package.
 """
 
@@ -26,7 +26,8 @@ import os
 import keras
 from keras import layers, ops
 
-from keras_gans.networks.dcgan import SUPPORTED_SIZES, _check, _conv_init, _normalization
+from keras_gans import checks
+from keras_gans.networks.dcgan import SUPPORTED_SIZES, conv_init, normalization_layer
 
 # The layers of `keras.applications.VGG16(include_top=False)`, in order.
 VGG16_LAYERS = (
@@ -89,7 +90,7 @@ def vgg16_discriminator(image_size=64, channels=3, weights="imagenet", frozen_un
     """A discriminator whose lower layers are VGG16's, frozen, with a small trainable head.
 
     Simonyan and Zisserman 2015 (https://arxiv.org/abs/1409.1556) for VGG16; the
-    seed article's transfer-learning experiment for the head.
+    GANs 101 article's transfer-learning experiment for the head.
 
     image -> VGG preprocessing -> VGG16 layers up to `frozen_until` (not trained)
           -> MaxPool(2) -> Conv(4x4, stride 2) -> norm -> LeakyReLU(0.2) -> Conv(k x k) -> logit
@@ -108,11 +109,11 @@ def vgg16_discriminator(image_size=64, channels=3, weights="imagenet", frozen_un
             `.weights.h5` file saved from `keras.applications.VGG16(include_top=False)`
             (any input size); the layers up to the cut are taken from it.
         frozen_until: the last VGG16 layer kept, e.g. "block2_conv2", "block3_conv3"
-            (the seed's cut) or "block4_conv3".
+            (the GANs 101 article's cut) or "block4_conv3".
         unfreeze_from: None (every VGG layer frozen) or a kept VGG layer from which
             upward the layers train too, e.g. "block3_conv1" fine-tunes the third block.
         head_filters: channels of the head's strided convolution (the seed: 512).
-        normalization: the head's normalisation, "batch" (the seed), "layer" (for
+        normalization: the head's normalisation, "batch" (the GANs 101 article), "layer" (for
             WGAN-GP critics) or "none".
         name: model name.
 
@@ -127,14 +128,14 @@ def vgg16_discriminator(image_size=64, channels=3, weights="imagenet", frozen_un
     >>> len(d.trainable_weights)  # head conv, BN gamma and beta, logit conv
     4
     """
-    _check("image_size", image_size, SUPPORTED_SIZES)
-    _check("channels", channels, (1, 3))
-    _check("frozen_until", frozen_until, VGG16_LAYERS)
-    _check("normalization", normalization, ("batch", "layer", "none"))
+    checks.one_of("image_size", image_size, SUPPORTED_SIZES)
+    checks.one_of("channels", channels, (1, 3))
+    checks.one_of("frozen_until", frozen_until, VGG16_LAYERS)
+    checks.one_of("normalization", normalization, ("batch", "layer", "none"))
     _check_weights(weights)
     kept = VGG16_LAYERS[: VGG16_LAYERS.index(frozen_until) + 1]
     if unfreeze_from is not None:
-        _check("unfreeze_from", unfreeze_from, kept)
+        checks.one_of("unfreeze_from", unfreeze_from, kept)
     trainable_from = len(kept) if unfreeze_from is None else kept.index(unfreeze_from)
     cut_size = image_size // 2 ** sum(layer.endswith("_pool") for layer in kept)
     if cut_size < 2:
@@ -167,13 +168,13 @@ def vgg16_discriminator(image_size=64, channels=3, weights="imagenet", frozen_un
 
     x = layers.MaxPooling2D(2, name="head_pool")(x)
     x = layers.Conv2D(head_filters, 4, strides=2, padding="same", use_bias=False,
-                      kernel_initializer=_conv_init(), name="head_conv")(x)
-    norm = _normalization(normalization, "head_norm")
+                      kernel_initializer=conv_init(), name="head_conv")(x)
+    norm = normalization_layer(normalization, "head_norm")
     if norm is not None:
         x = norm(x)
     x = layers.LeakyReLU(0.2, name="head_lrelu")(x)
     # One kernel over whatever spatial size is left: one logit per image.
-    x = layers.Conv2D(1, x.shape[1], padding="valid", use_bias=False, kernel_initializer=_conv_init(),
+    x = layers.Conv2D(1, x.shape[1], padding="valid", use_bias=False, kernel_initializer=conv_init(),
                       dtype="float32", name="to_logit")(x)
     logits = layers.Flatten(dtype="float32", name="logits")(x)
     return keras.Model(images, logits, name=name)

@@ -6,7 +6,7 @@ Writes `digits_classifier.keras` next to this script (about 0.5 MB) and prints t
 accuracy on 500 held-out digits. `keras_gans.metrics` uses the output of its
 `features` layer (128 numbers per image, the layer before the logits) as the
 feature space of `feature_extractor="digits"`; the architecture is
-`keras_gans.metrics.digits_classifier()`.
+`keras_gans.evaluation.digits_classifier()`.
 
 The classifier sees digits the way a GAN does: 28 px digits resized to 32 px
 (bilinear, antialiased, as `keras_gans.data.load_mnist_5k` does) and scaled to
@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from keras_gans import data  # noqa: E402
-from keras_gans.metrics import digits_classifier  # noqa: E402
+from keras_gans.evaluation import digits_classifier  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 IMAGE_SIZE = 32

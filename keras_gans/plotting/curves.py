@@ -1,114 +1,18 @@
-"""Pictures of training: image grids, GIFs, and loss and score curves.
+"""Pictures made of curves: losses, scores and quality over training, one run or several.
 
 The curves are drawn with matplotlib's object API on an Agg canvas (no pyplot, no
 window), so they work the same in a script, a notebook, a test or a headless
 server. Each plotting function returns the `matplotlib.figure.Figure`; a notebook
-shows it, and `path=` also saves it as a PNG.
+shows it, and `path=` also saves it as a PNG (atomically).
 """
 
-import math
 import os
 
-import imageio.v3 as iio
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
-from keras_gans.data import to_uint8
-
-
-def image_grid(images, nrow=None, padding=2, scale=1, label=None):
-    """Tile a batch of images into one uint8 picture.
-
-    Args:
-        images: (N, H, W, C) float images in [-1, 1] (or uint8), C = 1 or 3.
-        nrow: images per row (default: a square-ish grid).
-        padding: pixels of white between images.
-        scale: integer upscaling (nearest neighbour) so small images stay visible.
-        label: optional text written in a strip above the grid (e.g. "epoch 3").
-
-    Returns:
-        (H', W', 3) uint8 array.
-
-    Example:
-    >>> image_grid(np.zeros((4, 8, 8, 1)), nrow=2).shape
-    (20, 20, 3)
-    """
-    images = np.asarray(images)
-    if images.ndim != 4 or images.shape[-1] not in (1, 3):
-        raise ValueError(
-            "Invalid value for argument `images`. Expected a batch of shape (N, H, W, 1 or 3). "
-            f"Received shape: {images.shape}"
-        )
-    if images.dtype != np.uint8:
-        images = to_uint8(images)
-    if images.shape[-1] == 1:
-        images = np.repeat(images, 3, axis=-1)
-    if scale > 1:
-        images = images.repeat(scale, axis=1).repeat(scale, axis=2)
-    n, h, w, _ = images.shape
-    nrow = nrow or math.ceil(math.sqrt(n))
-    ncol = math.ceil(n / nrow)
-    grid = np.full((ncol * (h + padding) + padding, nrow * (w + padding) + padding, 3), 255, "uint8")
-    for i, image in enumerate(images):
-        top, left = padding + (i // nrow) * (h + padding), padding + (i % nrow) * (w + padding)
-        grid[top:top + h, left:left + w] = image
-    if label:
-        grid = _with_label(grid, label)
-    return grid
-
-
-def _with_label(grid, label):
-    font_size = max(12, grid.shape[1] // 24)
-    strip = Image.new("RGB", (grid.shape[1], font_size + 8), "white")
-    ImageDraw.Draw(strip).text((4, 3), label, fill="black", font=ImageFont.load_default(font_size))
-    return np.concatenate([np.asarray(strip), grid], axis=0)
-
-
-def save_png(image, path):
-    """Write a uint8 (H, W, 3) array as a PNG."""
-    iio.imwrite(path, image)
-
-
-def read_png(path):
-    """Read a PNG as a uint8 (H, W, 3) array."""
-    return iio.imread(path)[..., :3]
-
-
-def save_gif(frames, path, fps=2, loop=0):
-    """Write uint8 frames (each (H, W, 3), same size) as an animated GIF.
-
-    Args:
-        frames: a list of uint8 arrays (for example grids from `image_grid`).
-        path: where to write.
-        fps: frames per second (2 shows each frame for half a second).
-        loop: 0 repeats for ever; n plays n times.
-
-    Returns:
-        `path`.
-
-    Example:
-    >>> save_gif([np.zeros((8, 8, 3), "uint8"), np.ones((8, 8, 3), "uint8")], "/tmp/a.gif", fps=4)
-    '/tmp/a.gif'
-    """
-    if not len(frames):
-        raise ValueError("Invalid value for argument `frames`. Expected at least one frame. Received: []")
-    if not fps > 0:
-        raise ValueError(f"Invalid value for argument `fps`. Expected a positive number. Received: fps={fps}")
-    shapes = sorted({np.shape(frame) for frame in frames})
-    if len(shapes) > 1:
-        raise ValueError(
-            "Invalid value for argument `frames`. Expected frames of one size (a GIF has one canvas). "
-            f"Received sizes: {shapes}"
-        )
-    # Written under a temporary name and renamed: a kill mid-write keeps the old GIF.
-    from keras_gans.runs import write_atomically
-
-    write_atomically(path, lambda temporary: iio.imwrite(temporary, np.stack(frames), extension=".gif",
-                                                         duration=1000 / fps, loop=loop))
-    return path
-
-
-# ------------------------------------------------------------------ curves
+from keras_gans import checks, files
 
 
 def rolling_mean(values, window):
@@ -130,10 +34,7 @@ def rolling_mean(values, window):
     >>> rolling_mean([1, 2, 3, 4], window=2)
     array([1. , 1.5, 2.5, 3.5])
     """
-    if not isinstance(window, (int, np.integer)) or isinstance(window, bool) or window < 1:
-        raise ValueError(
-            f"Invalid value for argument `window`. Expected a positive int. Received: window={window!r}"
-        )
+    checks.positive_int("window", window)
     values = np.asarray(values, dtype="float64")
     finite = np.isfinite(values)
     sums = np.concatenate([[0.0], np.cumsum(np.where(finite, values, 0.0))])
@@ -191,9 +92,6 @@ def _default_window(x_label, steps_per_epoch, length):
 
 
 def _new_figure(title, x_label, y_label):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     figure = Figure(figsize=(8, 4.5), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)  # headless: an Agg canvas whatever the session's backend
     axes = figure.add_subplot()
@@ -233,7 +131,7 @@ def _save(figure, path):
         folder = os.path.dirname(path)
         if folder:
             os.makedirs(folder, exist_ok=True)
-        figure.savefig(path)
+        files.write_atomically(path, figure.savefig)
     return figure
 
 
@@ -330,4 +228,129 @@ def plot_scores(history, window=None, path=None, probabilities=None, title="Disc
         axes.axhline(0.5, color="grey", linestyle="--", linewidth=1)
         axes.set_ylim(-0.02, 1.02)
     _epoch_axis(axes, x_label, steps_per_epoch)
+    return _save(figure, path)
+
+
+def plot_quality(history, name="fid", path=None, axes=None, label=None):
+    """Plot a quality score (FID, KID) over training epochs; unscored (NaN) epochs are skipped.
+
+    Args:
+        history: a Keras `History` (what `fit` returns), its `.history` dict, a
+            `FIDCallback` (its `scores`), or a dict {epoch: score}.
+        name: the score's key in the history ("fid").
+        path: if given, also save the figure there as a PNG.
+        axes: a Matplotlib axes to draw on (e.g. to overlay several runs).
+        label: legend label of the line.
+
+    Returns:
+        The `matplotlib.figure.Figure`.
+
+    Example:
+    >>> figure = plot_quality({1: 80.0, 2: 40.0, 3: 25.0}, path="/tmp/fid.png")
+    """
+    if axes is None:
+        figure = Figure(figsize=(6, 4), dpi=100, layout="constrained")
+        FigureCanvasAgg(figure)  # headless: an Agg canvas whatever the session's backend
+        axes = figure.add_subplot()
+    figure = axes.figure
+    history = getattr(history, "scores", history)  # a FIDCallback: its {epoch: score}
+    history = getattr(history, "history", history)
+    if name in history:  # a Keras history dict: one value per epoch, from epoch 1
+        epochs, values = np.arange(1, len(history[name]) + 1), np.asarray(history[name], "float64")
+    else:  # {epoch: score}
+        epochs, values = np.asarray(list(history), "float64"), np.asarray(list(history.values()), "float64")
+    keep = np.isfinite(values)
+    if not keep.any():
+        raise ValueError(f"Invalid value for argument `history`. It has no finite `{name}` values.")
+    axes.plot(epochs[keep], values[keep], marker="o", label=label)
+    # "digits_fid" -> "digits FID"
+    title = " ".join(word.upper() if word in ("fid", "kid") else word for word in name.split("_"))
+    axes.set_xlabel("epoch")
+    axes.set_ylabel(title)
+    axes.set_title(f"{title} over training (lower is better)")
+    axes.grid(alpha=0.3)
+    if label:
+        axes.legend()
+    return _save(figure, path)
+
+
+def plot_loss_grid(histories, models, num_images, path):
+    """Loss curves side by side: a column per variant, a row per subset size.
+
+    Each panel shows `d_loss` and `g_loss` per step (faint) and their rolling
+    mean over one epoch of steps, against epochs, so runs on different subset
+    sizes line up. The y-axes are the variants' own: their losses live on
+    different scales (a BCE near 1, a Wasserstein estimate near 0).
+
+    Args:
+        histories: dict (variant, num_images) -> a `StepHistory.history` dict.
+        models: the column order.
+        num_images: the row order.
+        path: PNG to write.
+
+    Returns:
+        The `matplotlib.figure.Figure`.
+    """
+    figure = Figure(figsize=(3.6 * len(models), 2.8 * len(num_images)), dpi=100, layout="constrained")
+    FigureCanvasAgg(figure)  # headless
+    axes = figure.subplots(len(num_images), len(models), squeeze=False)
+    colors = {"d_loss": "tab:blue", "g_loss": "tab:orange"}
+    for i, n in enumerate(num_images):
+        for j, name in enumerate(models):
+            ax = axes[i][j]
+            history = histories[(name, n)]
+            steps_per_epoch = max(1, int(np.sum(np.asarray(history["epoch"]) == 1)))
+            x = np.asarray(history["step"], dtype="float64") / steps_per_epoch
+            for key, color in colors.items():
+                values = np.asarray(history[key], dtype="float64")
+                ax.plot(x, values, color=color, alpha=0.25, linewidth=0.7)
+                ax.plot(x, rolling_mean(values, steps_per_epoch), color=color, linewidth=1.8,
+                        label=key)
+            ax.set_title(f"{name.upper()}, {n:,} images", fontsize=10)
+            ax.grid(alpha=0.3)
+            if i == len(num_images) - 1:
+                ax.set_xlabel("epoch")
+            if j == 0:
+                ax.set_ylabel("loss")
+            if i == 0 and j == 0:
+                ax.legend(loc="best", fontsize=8)
+    figure.suptitle("Losses (faint: each step; bold: mean over one epoch of steps)")
+    return _save(figure, path)
+
+
+def plot_loss_comparison(histories, path=None, title=None, window=None):
+    """Plot d_loss and g_loss of several runs on shared axes, one panel per loss.
+
+    Raw values are drawn faint and a trailing rolling mean on top, as
+    `plotting.plot_losses` does for one run (the same window for every run).
+
+    Args:
+        histories: {run name: a `StepHistory`, a Keras `History` or a `.history` dict}.
+        path: PNG to write (optional).
+        title: figure title.
+        window: steps in the rolling mean (default: one epoch of steps of the first
+            run; 1 for per-epoch histories).
+
+    Returns:
+        The matplotlib Figure.
+
+    Example:
+    >>> plot_loss_comparison({"a": {"d_loss": [1.0, 0.5], "g_loss": [2.0, 1.0]}})  # doctest: +ELLIPSIS
+    <Figure ...>
+    """
+    curves = {run: history_series(history) for run, history in histories.items()}
+    _, _, x_label, steps_per_epoch = next(iter(curves.values()))
+    window = window or steps_per_epoch or 1
+    figure = Figure(figsize=(11, 4), layout="constrained")
+    for axis, key in zip(figure.subplots(1, 2), ("d_loss", "g_loss")):
+        for i, (run, (x, series, _, _)) in enumerate(curves.items()):
+            color = f"C{i}"
+            if window > 1:
+                axis.plot(x, series[key], color=color, alpha=0.25, linewidth=0.8)
+            axis.plot(x, rolling_mean(series[key], window), color=color, label=run)
+        axis.set_xlabel(x_label)
+        axis.set_ylabel(key)
+        axis.legend()
+    if title:
+        figure.suptitle(f"{title} (rolling mean over {window} steps)" if window > 1 else title)
     return _save(figure, path)

@@ -5,7 +5,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import losses
-from keras_gans.models.gan import GAN, _images_of
+from keras_gans.models.base import GAN, real_images_of
 
 SAGAN_G_LEARNING_RATE = 1e-4
 SAGAN_D_LEARNING_RATE = 4e-4
@@ -48,14 +48,16 @@ class SAGAN(GAN):
     >>> gan.fit(keras.random.uniform((64, 32, 32, 1), -1, 1), batch_size=32, epochs=1)  # doctest: +SKIP
     """
 
-    def default_d_optimizer(self):
+    @classmethod
+    def default_d_optimizer(cls):
         return keras.optimizers.Adam(SAGAN_D_LEARNING_RATE, beta_1=0.0, beta_2=0.9)
 
-    def default_g_optimizer(self):
+    @classmethod
+    def default_g_optimizer(cls):
         return keras.optimizers.Adam(SAGAN_G_LEARNING_RATE, beta_1=0.0, beta_2=0.9)
 
     def train_step(self, data):
-        real_images = _images_of(data)
+        real_images = real_images_of(data)
         batch_size = ops.shape(real_images)[0]
 
         # 1. Discriminator step: real scores above +1, fake scores below -1; a score

@@ -1,10 +1,11 @@
-"""The `GAN` base model and `DCGAN`, the binary cross-entropy GAN.
+"""`GAN`: the plumbing every variant shares, and no `train_step` of its own.
 
-`GAN` holds the plumbing every variant shares: the two networks, the two
-optimizers, a seeded latent sampler, metric trackers and the helper that turns a
-loss into one optimizer step (loss scaling for mixed precision, the replica
-average under `tf.distribute`). It has no `train_step` of its own: each variant
-writes its algorithm out in full in its own class, the way its paper states it.
+The base class holds the two networks, the two optimizers, a seeded latent
+sampler, the metric trackers and the helper that turns a loss into one optimizer
+step (loss scaling for mixed precision, the replica average under
+`tf.distribute`). Each variant writes its algorithm out in full in its own file,
+the way its paper states it: `dcgan.py`, `lsgan.py`, `wgan.py`, `wgan_gp.py`,
+`sagan.py`.
 """
 
 import keras
@@ -12,22 +13,44 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import losses
+from keras_gans import checks
 
 DEFAULT_LEARNING_RATE = 2e-4
 DEFAULT_BETA_1 = 0.5
 
 
-def _default_adam():
-    # The DCGAN paper's Adam: lr 2e-4, beta_1 0.5 (the default 0.9 oscillates).
-    return keras.optimizers.Adam(DEFAULT_LEARNING_RATE, beta_1=DEFAULT_BETA_1)
-
-
-def _images_of(data):
+def real_images_of(data):
     """The images of a batch as `fit` hands it over: `x`, `(x,)`, `(x, y)` or `(x, y, w)`."""
-    if isinstance(data, (tuple, list)):
-        return data[0]
-    return data
+    return keras.utils.unpack_x_y_sample_weight(data)[0]
+
+
+def check_backend():
+    """Refuse a Keras backend other than TensorFlow, in one line that says why."""
+    backend = keras.backend.backend()
+    if backend != "tensorflow":
+        raise RuntimeError(
+            f"keras_gans trains with the TensorFlow backend only, and Keras is using {backend!r}: every "
+            "`train_step` takes its gradients with `tf.GradientTape`. Set KERAS_BACKEND=tensorflow "
+            "before importing keras (the generators it saves load under any backend)."
+        )
+
+
+class StepValue(keras.metrics.Metric):
+    """The value of the last training step (the `Mean` trackers hold the epoch's running mean).
+
+    `keras_gans.callbacks.StepHistory` and `Diagnostics` read these to record every
+    step's own losses. Under `tf.distribute` it holds the mean over the replicas.
+    """
+
+    def __init__(self, name, **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.value = self.add_variable((), "zeros", name="value", aggregation="mean")
+
+    def update_state(self, value):
+        self.value.assign(ops.cast(value, self.dtype))
+
+    def result(self):
+        return self.value
 
 
 class GAN(keras.Model):
@@ -46,8 +69,12 @@ class GAN(keras.Model):
 
     # Metric names of this variant, in the order the progress bar shows them.
     metric_names = ("d_loss", "g_loss", "real_score", "fake_score")
+    # Whether `real_score` / `fake_score` are probabilities (a sigmoid of the logits,
+    # as DCGAN reports them) or raw discriminator / critic outputs.
+    scores_are_probabilities = False
 
     def __init__(self, generator, discriminator, seed=None, **kwargs):
+        check_backend()
         super().__init__(**kwargs)
         if len(generator.inputs) != 1 or len(generator.inputs[0].shape) != 2:
             raise ValueError(
@@ -60,6 +87,7 @@ class GAN(keras.Model):
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed, name="latent_seed_generator")
         self.trackers = {name: keras.metrics.Mean(name=name) for name in self.metric_names}
+        self.step_values = {name: StepValue(name=name) for name in self.metric_names}
         # Both networks are built already, so the GAN is too (Keras' callbacks,
         # BackupAndRestore among them, refuse an unbuilt model).
         self.built = True
@@ -74,8 +102,9 @@ class GAN(keras.Model):
         variables exist before `fit` runs under a distribution strategy.
 
         Args:
-            d_optimizer: optimizer of the discriminator (default Adam(2e-4, beta_1=0.5)).
-            g_optimizer: optimizer of the generator (default Adam(2e-4, beta_1=0.5)).
+            d_optimizer: optimizer of the discriminator (default: the variant's,
+                `default_d_optimizer()`; Adam(2e-4, beta_1=0.5) for DCGAN).
+            g_optimizer: optimizer of the generator (default: `default_g_optimizer()`).
             **kwargs: passed to `keras.Model.compile`; `optimizer` and `loss` are not
                 accepted (a GAN has two optimizers and its losses in `train_step`).
         """
@@ -98,11 +127,15 @@ class GAN(keras.Model):
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
 
-    def default_d_optimizer(self):
-        return _default_adam()
+    # The DCGAN paper's Adam: lr 2e-4, beta_1 0.5 (the default 0.9 oscillates).
+    # Class methods: the command line asks a variant for its defaults before building it.
+    @classmethod
+    def default_d_optimizer(cls):
+        return keras.optimizers.Adam(DEFAULT_LEARNING_RATE, beta_1=DEFAULT_BETA_1)
 
-    def default_g_optimizer(self):
-        return _default_adam()
+    @classmethod
+    def default_g_optimizer(cls):
+        return keras.optimizers.Adam(DEFAULT_LEARNING_RATE, beta_1=DEFAULT_BETA_1)
 
     # --------------------------------------------------------- shared helpers
 
@@ -128,10 +161,15 @@ class GAN(keras.Model):
         optimizer.apply(gradients, variables)
 
     def update_metrics(self, **values):
-        """Update the named trackers and return every metric's current value."""
+        """Record this step's values; return every metric's running mean over the epoch."""
         for name, value in values.items():
             self.trackers[name].update_state(value)
+            self.step_values[name].update_state(value)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    def last_step_values(self):
+        """Each metric's value at the last training step, as Python floats."""
+        return {name: float(metric.result()) for name, metric in self.step_values.items()}
 
     @property
     def metrics(self):
@@ -140,19 +178,13 @@ class GAN(keras.Model):
 
     # -------------------------------------------------------------- inference
 
-    def call(self, inputs, training=False):
-        """Latents (B, latent_dim) give images; images (B, H, W, C) give logits.
-
-        `predict(latents)` therefore generates, and Keras can trace the model with
-        either kind of batch.
-        """
-        if len(inputs.shape) == 2:
-            return self.generator(inputs, training=training)
-        return self.discriminator(inputs, training=training)
+    def call(self, latents, training=False):
+        """The generator's images for a latent batch (B, latent_dim); `predict(latents)` generates."""
+        return self.generator(latents, training=training)
 
     def test_step(self, data):
         """`evaluate()`: both losses and scores on real images, nothing updated."""
-        real_images = _images_of(data)
+        real_images = real_images_of(data)
         batch_size = ops.shape(real_images)[0]
         fake_images = self.generator(self.draw_latents(batch_size), training=False)
         real_logits = self.discriminator(real_images, training=False)
@@ -161,15 +193,11 @@ class GAN(keras.Model):
 
     def evaluation_metrics(self, real_logits, fake_logits):
         """Metric values of this variant for `test_step`: its own losses and scores."""
-        return {
-            "d_loss": losses.bce_discriminator_loss(real_logits, fake_logits),
-            "g_loss": losses.bce_generator_loss(fake_logits),
-            "real_score": ops.mean(ops.sigmoid(real_logits)),
-            "fake_score": ops.mean(ops.sigmoid(fake_logits)),
-        }
+        raise NotImplementedError(f"{type(self).__name__} does not define `evaluation_metrics`.")
 
     def predict_step(self, data):
-        return self(_images_of(data), training=False)
+        latents = keras.utils.unpack_x_y_sample_weight(data)[0]
+        return self(latents, training=False)
 
     def generate(self, n_or_latents, seed=None, batch_size=256):
         """Generate images in [-1, 1] as a float32 NumPy array (B, H, W, C).
@@ -188,11 +216,7 @@ class GAN(keras.Model):
         (16, 64, 64, 3)
         """
         if isinstance(n_or_latents, (int, np.integer)) and not isinstance(n_or_latents, bool):
-            if n_or_latents < 1:
-                raise ValueError(
-                    "Invalid value for argument `n_or_latents`. Expected a positive number of "
-                    f"images or a latent batch. Received: n_or_latents={n_or_latents}"
-                )
+            checks.positive_int("n_or_latents", n_or_latents, "a positive number of images or a latent batch")
             shape = (int(n_or_latents), self.latent_dim)
             latents = keras.random.normal(shape, seed=seed if seed is not None else self.seed_generator)
         else:
@@ -259,59 +283,3 @@ def _loss_scaled(optimizer):
     if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
         return optimizer
     return keras.optimizers.LossScaleOptimizer(optimizer)
-
-
-@keras.saving.register_keras_serializable(package="keras_gans")
-class DCGAN(GAN):
-    """DCGAN: a GAN trained with binary cross-entropy (Radford et al. 2016).
-
-    Goodfellow et al. 2014 (https://arxiv.org/abs/1406.2661) for the losses,
-    Radford et al. 2016 (https://arxiv.org/abs/1511.06434) for the networks and
-    Adam(2e-4, beta_1=0.5).
-
-    d_loss = BCE(D(x), 1) + BCE(D(G(z)), 0)      g_loss = BCE(D(G(z')), 1)
-
-    Metrics: `d_loss`, `g_loss`, `real_score` and `fake_score` (the mean
-    probability the discriminator gives real and generated images).
-
-    Args:
-        generator: latents (B, latent_dim) -> images in [-1, 1].
-        discriminator: images -> logits (B, 1).
-        seed: seed of the latent sampler.
-
-    Example:
-    >>> gen = keras_gans.networks.dcgan_generator(32, channels=1, latent_dim=16, width=8)
-    >>> disc = keras_gans.networks.dcgan_discriminator(32, channels=1, width=8)
-    >>> gan = keras_gans.DCGAN(gen, disc, seed=0)
-    >>> gan.compile()
-    >>> gan.fit(keras.random.uniform((64, 32, 32, 1), -1, 1), batch_size=32, epochs=1)  # doctest: +SKIP
-    """
-
-    def train_step(self, data):
-        real_images = _images_of(data)
-        batch_size = ops.shape(real_images)[0]
-
-        # 1. Discriminator step: real images should score "real" (1), generated
-        #    ones "fake" (0). The fakes are made outside the tape: no gradient
-        #    flows to the generator in this step.
-        fake_images = self.generator(self.draw_latents(batch_size), training=True)
-        with tf.GradientTape() as tape:
-            real_logits = self.discriminator(real_images, training=True)
-            fake_logits = self.discriminator(fake_images, training=True)
-            d_loss = losses.bce_discriminator_loss(real_logits, fake_logits)
-        self.apply_gradients(tape, d_loss, self.d_optimizer, self.discriminator.trainable_variables)
-
-        # 2. Generator step: fresh latents; the generator wants its images to
-        #    score "real". Only the generator's weights are updated.
-        with tf.GradientTape() as tape:
-            fake_images = self.generator(self.draw_latents(batch_size), training=True)
-            g_loss = losses.bce_generator_loss(self.discriminator(fake_images, training=True))
-        self.apply_gradients(tape, g_loss, self.g_optimizer, self.generator.trainable_variables)
-
-        # 3. Report: the losses, and how sure the discriminator was on each side.
-        return self.update_metrics(
-            d_loss=d_loss,
-            g_loss=g_loss,
-            real_score=ops.mean(ops.sigmoid(real_logits)),
-            fake_score=ops.mean(ops.sigmoid(fake_logits)),
-        )

@@ -1,0 +1,34 @@
+"""How good are the generated images: FID, KID and diversity.
+
+    distances.py      Frechet and kernel distances of feature arrays (NumPy / SciPy)
+    features.py       FeatureExtractor, the digits classifier, Keras' InceptionV3
+    fid_inception.py  the Inception network of published FID tables, rebuilt in Keras
+    metrics.py        FrechetInceptionDistance, KernelInceptionDistance (keras.metrics.Metric)
+    scoring.py        compute_fid / compute_kid: a generator against a dataset in one call
+    diversity.py      mean_pairwise_distance: how varied a batch of images is
+"""
+
+from keras_gans.evaluation.distances import (
+    feature_statistics,
+    frechet_distance,
+    frechet_distance_from_statistics,
+    kernel_distance,
+    matrix_sqrt_trace,
+    polynomial_kernel,
+)
+from keras_gans.evaluation.diversity import mean_pairwise_distance
+from keras_gans.evaluation.features import DIGITS_CLASSIFIER_PATH, FeatureExtractor, digits_classifier
+from keras_gans.evaluation.metrics import (
+    FEATURE_EXTRACTORS,
+    FrechetInceptionDistance,
+    KernelInceptionDistance,
+    get_feature_extractor,
+)
+from keras_gans.evaluation.scoring import compute_fid, compute_kid
+
+__all__ = [
+    "DIGITS_CLASSIFIER_PATH", "FEATURE_EXTRACTORS", "FeatureExtractor", "FrechetInceptionDistance",
+    "KernelInceptionDistance", "compute_fid", "compute_kid", "digits_classifier", "feature_statistics",
+    "frechet_distance", "frechet_distance_from_statistics", "get_feature_extractor", "kernel_distance",
+    "matrix_sqrt_trace", "mean_pairwise_distance", "polynomial_kernel",
+]
