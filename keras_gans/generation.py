@@ -104,27 +104,34 @@ def write_images(generator, num_images, grid=None, npy=None, seed=None, batch_si
                          f"{MAX_GRID_IMAGES}). Ask for fewer, or write them all to a .npy file (--npy); "
                          "the grid then shows the first ones.")
     shape = (num_images, *generator.outputs[0].shape[1:])
-    # Filled under a temporary name and renamed when complete (a kill leaves no half-filled file).
-    array = None
+    out = None
     if npy is not None:
-        array = npy_format.open_memmap(files.temporary_path(npy), mode="w+", dtype="float32", shape=shape)
+        # A .npy header, then each batch's bytes as it comes: nothing but one batch is held in
+        # memory. Written under a temporary name and renamed when complete.
+        out = open(files.temporary_path(npy), "wb")
+        npy_format.write_array_header_1_0(out, {"descr": "<f4", "fortran_order": False, "shape": shape})
     progress = None
     if verbose and num_images > batch_size:
         progress = keras.utils.Progbar(num_images, unit_name="image")
     grid_images, done = [], 0
-    for batch in generated_batches(generator, num_images, seed, batch_size):
-        if array is not None:
-            array[done:done + len(batch)] = batch
-        if grid is not None and done < MAX_GRID_IMAGES:
-            grid_images.append(batch[:MAX_GRID_IMAGES - done])
-        done += len(batch)
-        if progress:
-            progress.update(done)
+    try:
+        for batch in generated_batches(generator, num_images, seed, batch_size):
+            if out is not None:
+                out.write(np.ascontiguousarray(batch, "<f4").tobytes())
+            if grid is not None and done < MAX_GRID_IMAGES:
+                grid_images.append(batch[:MAX_GRID_IMAGES - done])
+            done += len(batch)
+            if progress:
+                progress.update(done)
+    except BaseException:
+        if out is not None:
+            out.close()
+            os.remove(out.name)
+        raise
     written = []
-    if array is not None:
-        array.flush()
-        os.replace(array.filename, npy)
-        del array
+    if out is not None:
+        out.close()
+        os.replace(out.name, npy)
         written.append(npy)
     if grid is not None:
         images = np.concatenate(grid_images)

@@ -195,7 +195,8 @@ def decode_image_files(files, image_size=64, channels=3, skip_corrupt=False):
         if not skip_corrupt:
             raise ValueError(
                 f"Could not decode {len(bad)} of {len(files)} image files (corrupt, truncated or not an "
-                f"image): {listed}. Delete or replace them, or pass skip_corrupt=True to leave them out."
+                f"image): {listed}. Delete or replace them, or leave them out with skip_corrupt=True "
+                "(keras-gans: --skip-corrupt)."
             )
         warnings.warn(f"Skipped {len(bad)} of {len(files)} image files that could not be decoded: {listed}",
                       stacklevel=3)

@@ -64,8 +64,9 @@ def _tfds_split(name, split, data_dir=None, download=False, manual_dir=None):
     message = f"The tfds dataset {name!r} is not prepared in {where}, and download=False. "
     if name == "celeb_a":
         raise FileNotFoundError(message + _CELEBA_HOW_TO)
-    raise FileNotFoundError(message + f"Pass download=True (needs the network) or data_dir= where "
-                                      f"tfds.builder({name!r}).download_and_prepare() put it.")
+    raise FileNotFoundError(message + "Pass download=True (keras-gans: --download; needs the network), or "
+                                      f"data_dir= (--data-dir) where tfds.builder({name!r})"
+                                      ".download_and_prepare() put it.")
 
 
 def tfds_arrays(name, image_size=32, split="train", num_images=None, channels=None, pad=True,

@@ -124,8 +124,24 @@ def inception_v3_extractor(weights):
         raise FileNotFoundError(f"No InceptionV3 weights file at {weights}")
     # Keras' InceptionV3 expects pixels in [-1, 1] (its `preprocess_input` is
     # x / 127.5 - 1), the package's range, so the images go in unchanged.
-    model = keras.applications.InceptionV3(include_top=False, weights=None if is_file else weights,
-                                           input_shape=(299, 299, 3), pooling="avg")
+    try:
+        model = keras.applications.InceptionV3(include_top=False, weights=None if is_file else weights,
+                                               input_shape=(299, 299, 3), pooling="avg")
+    except Exception as error:  # Keras' download raises a bare Exception when the network fails
+        raise OSError(
+            "InceptionV3's ImageNet weights could not be downloaded (" + str(error).splitlines()[0] + "). "
+            "Offline, pass a weights file saved from keras.applications.InceptionV3(include_top=False, "
+            "pooling='avg') (--weights FILE), or use the FID Inception with its converted weights "
+            "(--feature-extractor fid_inception), or score grey digits with --feature-extractor digits."
+        ) from None
     if is_file:
-        model.load_weights(weights)
+        try:
+            model.load_weights(weights)
+        except ValueError as error:
+            raise ValueError(
+                f"{weights} does not hold keras.applications.InceptionV3 weights "
+                f"({str(error).splitlines()[0]}). The converted FID Inception weights (python -m "
+                "keras_gans.evaluation.fid_inception) go with feature_extractor='fid_inception' "
+                "(--feature-extractor fid_inception)."
+            ) from None
     return FeatureExtractor(model, name="inception_v3")

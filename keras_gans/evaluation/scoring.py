@@ -30,7 +30,7 @@ def _progress(verbose, target):
 
 
 def _generated_batches(generator_or_model, num_images, batch_size, seed):
-    """(image_size, count, batches): `num_images` images from a generator, or an array's first ones."""
+    """(image shape, count, batches): `num_images` images from a generator, or an array's first ones."""
     if isinstance(generator_or_model, np.ndarray):
         images = generator_or_model[:num_images]
         if images.ndim != 4 or len(images) < 2:
@@ -39,10 +39,24 @@ def _generated_batches(generator_or_model, num_images, batch_size, seed):
                 f"(n >= 2, height, width, channels). Received shape: {generator_or_model.shape}"
             )
         batches = (images[i:i + batch_size] for i in range(0, len(images), batch_size))
-        return images.shape[1], len(images), batches
+        return images.shape[1:], len(images), batches
     generator = load_generator(generator_or_model)
     batches = generated_batches(generator, num_images, seed, batch_size)
-    return generator.outputs[0].shape[1], num_images, batches
+    return tuple(generator.outputs[0].shape[1:]), num_images, batches
+
+
+def _check_suits(extractor, shape, verbose):
+    """Refuse images the feature network cannot read; say so when they are resized for it."""
+    if extractor.channels == 1 and shape[-1] != 1:
+        raise ValueError(
+            f"The `{extractor.name}` feature extractor reads grey images, and these have {shape[-1]} "
+            "channels: a score of their grey average would say nothing about their colours. Use "
+            "feature_extractor='inception_v3' or 'fid_inception' (--feature-extractor)."
+        )
+    if verbose and None not in extractor.image_size and tuple(shape[:2]) != extractor.image_size:
+        height, width = extractor.image_size
+        print(f"The {shape[0]}x{shape[1]} images (generated and real) are resized to {height}x{width} for "
+              f"the `{extractor.name}` feature extractor.")
 
 
 def _feed(metric, generator_or_model, dataset, num_images, batch_size, seed, verbose,
@@ -53,13 +67,13 @@ def _feed(metric, generator_or_model, dataset, num_images, batch_size, seed, ver
             "Invalid value for argument `num_images`. Expected an integer >= 2. "
             f"Received: num_images={num_images!r}"
         )
-    image_size, fake_count, fake_batches = _generated_batches(generator_or_model, num_images, batch_size,
-                                                              seed)
+    shape, fake_count, fake_batches = _generated_batches(generator_or_model, num_images, batch_size, seed)
+    _check_suits(metric.extractor, shape, verbose)
     progbar = _progress(verbose, 2 * num_images if real_images_needed else num_images)
     done = 0
     real_count = 0
     if real_images_needed:
-        for batch in real_batches(dataset, image_size, batch_size, seed):
+        for batch in real_batches(dataset, shape[0], batch_size, seed):
             batch = batch[: num_images - real_count]
             metric.update_state(real_images=batch)
             real_count += int(batch.shape[0])
