@@ -11,11 +11,9 @@ import keras
 import numpy as np
 from numpy.lib import format as npy_format
 
-from keras_gans import checks, files, plotting
+from keras_gans import checks, files, plotting, shipped
 from keras_gans.models import GAN
 
-_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PRETRAINED_DIR = os.path.join(_ROOT, "saved_models")
 PRETRAINED = ("dcgan_digits", "wgan_gp_digits")
 MAX_GRID_IMAGES = 256
 
@@ -23,7 +21,7 @@ MAX_GRID_IMAGES = 256
 def pretrained_path(name):
     """The `generator.keras` of a generator that ships with the package ("dcgan_digits", "wgan_gp_digits")."""
     checks.one_of("name", name, PRETRAINED)
-    return os.path.join(PRETRAINED_DIR, name, "generator.keras")
+    return shipped.path(f"saved_models/{name}/generator.keras")
 
 
 def load_model_file(path):
