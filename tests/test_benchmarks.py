@@ -44,3 +44,20 @@ def test_command_line_writes_a_table_row(tmp_path):
     assert row["GFLOP/image"] == pytest.approx(0.41, abs=0.01)
     text = results.read_text()
     assert "--config digits32 --no-torch" in text and "| digits32 | float32 | False | default |" in text
+
+
+def test_default_run_settings_scores_each_setting_and_writes_the_table(tmp_path, monkeypatch):
+    import default_run_settings
+
+    # Tiny networks (width 8), with and without the generator average.
+    monkeypatch.setitem(default_run_settings.SETTINGS, "tiny", (16, 2e-4, 2e-4, 0.5, None, 8))
+    monkeypatch.setitem(default_run_settings.SETTINGS, "tiny_ema", (16, 2e-4, 2e-4, 0.5, 0.9, 8))
+    results = tmp_path / "RESULTS.md"
+    default_run_settings.main(["--images", "64", "--every", "32", "--settings", "tiny", "tiny_ema",
+                               "--results", str(results)])
+    lines = results.read_text().splitlines()
+    assert "| setting (batch, G lr, D lr, beta_1, EMA, width) | 32 images | 64 images |" in lines
+    for name in ("tiny", "tiny_ema"):
+        row = next(line for line in lines if line.startswith(f"| {name} ("))
+        scores = [float(cell) for cell in row.strip("|").split("|")[1:]]
+        assert len(scores) == 2 and all(score > 0 for score in scores)  # FIDs of 2 and 4 steps of training
