@@ -237,7 +237,9 @@ def build(options):
                                width=options["width"], seed=options["seed"])
         gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, jit_compile=jit_compile)
     steps = options["epochs"] * max(int(dataset.cardinality()), 0)
-    if jit_compile == "auto" and not tf.config.list_physical_devices("GPU") and steps >= MEASURE_XLA_FROM_STEPS:
+    measure = (jit_compile == "auto" and steps >= MEASURE_XLA_FROM_STEPS
+               and not os.environ.get("KERAS_GANS_JIT_COMPILE") and not tf.config.list_physical_devices("GPU"))
+    if measure:
         gan.jit_compile, step_seconds = faster_jit_compile(gan, dataset)
         print(f"About {steps * step_seconds / 60:.1f} minutes of training: {options['epochs']} epochs of "
               f"{steps // options['epochs']} steps at {1 / step_seconds:.0f} steps/s, as measured just now.")
@@ -245,7 +247,7 @@ def build(options):
 
 
 # A CPU run this long chooses XLA by measurement (about 10-20 s: XLA compiles the step); shorter
-# runs would not earn that back and keep Keras' CPU default (no XLA).
+# runs would not earn that back and follow `precision.xla_by_rule` (GAN.compile's "auto").
 MEASURE_XLA_FROM_STEPS = 500
 
 
@@ -254,9 +256,9 @@ def faster_jit_compile(gan, dataset, steps=6, rounds=3, log=print):
 
     Keras' "auto" turns XLA on for GPUs and leaves it off on every CPU. On CPUs the
     answer depends on the CPU and the model: this project measured XLA at 0.5x for the
-    64 px DCGAN and 1.2x for the 32 px default networks on an AVX-512 CPU, and 1.3x and
-    2.9x on an emulated AVX2-only one, where TensorFlow leaves its oneDNN kernels off and
-    XLA's own are faster (benchmarks/RESULTS.md). So it is measured: two copies of `gan`
+    64 px DCGAN and 1.2x for the 32 px default networks on an AVX-512 CPU, and 1.5x and
+    1.8x on an AVX2-only one, where TensorFlow leaves its oneDNN kernels off and XLA's
+    own are faster (benchmarks/RESULTS.md). So it is measured: two copies of `gan`
     (same architecture, fresh weights, their own optimizers), one with XLA and one
     without, take turns training `steps` timed steps, `rounds` times, after an untimed
     first step (tracing, XLA's compilation); the best round of each counts, so a moment

@@ -138,7 +138,7 @@ def test_xla_is_chosen_by_timing_two_copies_and_the_gan_is_left_as_it_was():
     assert int(gan.g_optimizer.iterations) == 0
 
 
-def test_a_short_cpu_run_keeps_xla_off_without_measuring(capsys):
+def test_a_short_run_does_not_measure_xla(capsys):
     options = dict(model="dcgan", dataset="mnist5k", image_size=32, batch_size=32, num_images=64, seed=0,
                    latent_dim=16, width=8, d_lr=2e-4, g_lr=2e-4, beta_1=0.5, mixed_precision=False,
                    jit_compile="auto", epochs=2)
