@@ -61,3 +61,17 @@ def test_default_run_settings_scores_each_setting_and_writes_the_table(tmp_path,
         row = next(line for line in lines if line.startswith(f"| {name} ("))
         scores = [float(cell) for cell in row.strip("|").split("|")[1:]]
         assert len(scores) == 2 and all(score > 0 for score in scores)  # FIDs of 2 and 4 steps of training
+
+
+def test_the_phase_form_of_the_transposed_convolution_is_the_same_mathematics():
+    import keras
+    import numpy as np
+    from transposed_conv_forms import PhaseConv2DTranspose
+
+    reference = keras.layers.Conv2DTranspose(4, 4, strides=2, padding="same", use_bias=False)
+    phases = PhaseConv2DTranspose(4, 4, strides=2, padding="same", use_bias=False)
+    x = np.random.default_rng(0).standard_normal((2, 5, 6, 3)).astype("float32")
+    reference(x), phases(x)
+    phases.kernel.assign(reference.kernel)
+    assert phases(x).shape == (2, 10, 12, 4)
+    np.testing.assert_allclose(phases(x), reference(x), atol=1e-5)
