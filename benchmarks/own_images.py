@@ -56,7 +56,6 @@ def copy_ratio(generated, training, held_out):
 
 def run(count, image_size, seconds, folder, seed=0):
     import keras
-    import numpy as np
 
     import keras_gans
     from keras_gans import data, evaluation

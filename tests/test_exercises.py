@@ -11,12 +11,11 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from conftest import tiny_networks
 
 import keras_gans
 from keras_gans import data, evaluation, losses, transfer
 from keras_gans.callbacks import Diagnostics
-
-from conftest import tiny_networks
 
 
 def slope_at(loss, logit):

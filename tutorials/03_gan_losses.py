@@ -231,3 +231,28 @@ samples often all look alike (tutorial 9). With so little training the ranking c
 change from run to run: that itself is a lesson about GANs. For a workshop,
 `tutorials/WORKSHOP.md` runs the same comparison from the command line.
 """
+
+"""
+## Exercises
+
+Each one changes one thing. Write your prediction down before you run it, then
+compare it with the expected result given here. The teacher's answers, with the
+reasons, are in `tutorials/WORKSHOP_ANSWERS.md`; where a number can be checked in
+seconds, `tests/test_exercises.py` checks it.
+
+1. **Slopes by hand.** Before running `slope`, compute each generator loss's slope
+   at a discriminator output of -4 on paper. *Expected*: minimax 0.018, non-saturating
+   0.982, least squares |-4 - 1| = 5, Wasserstein and hinge 1. Then read them off
+   `generator_losses.png` at x = -4.
+2. **The other LSGAN coding.** The LSGAN paper's other choice of targets is a = -1
+   (fake), b = 1 (real), c = 0 (what the generator asks for):
+   `losses.least_squares_discriminator_loss(real, fake, a=-1.0, b=1.0)` and
+   `losses.least_squares_generator_loss(fake, c=0.0)`. *Predict* both losses when the
+   discriminator outputs 0 on every image. *Expected*: 1.0 for the discriminator
+   (0.5 with the default 0/1 coding) and 0.0 for the generator: with c = 0 the
+   generator is content with an undecided discriminator.
+3. **Equal time instead of equal epochs.** Call `compare(...)` in quick mode with
+   `epochs=100, seconds_per_run=30` (every variant trains for 30 seconds).
+   *Predict*: how many generator steps does each variant get? *Expected*: in the
+   proportion of the cost column of "Which loss when" above: T03E3_EXPECTED
+"""

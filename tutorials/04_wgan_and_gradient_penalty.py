@@ -194,6 +194,16 @@ and the estimate is on a meaningful scale: a real distance between the real and
 the generated images that shrinks as the generator improves (over a long run;
 early on both networks are still finding their feet).
 
+**Is the clipped WGAN learning at all?** In quick mode its samples (below) are not
+digits yet: a Wasserstein step costs about four DCGAN steps (five critic updates),
+so 35 seconds give it only a hundred or two generator steps, at the paper's small
+learning rate (RMSprop 5e-5), where DCGAN got several hundred at 2e-4. The third
+panel answers the question: its digits FID falls steadily, in our runs from about
+400 (noise) to about 200 in 130 steps (to about 260 in the 110 steps it got with
+oneDNN held to AVX2, as on most laptops), the range where blurry shapes start. WGAN-GP
+falls faster per step. Neither curve has flattened: both are learning, and what
+stops them is the time limit (`TIME_SCALE = 10` gives the clipped WGAN strokes).
+
 ## Where the weights go
 
 Clipping has a second, visible side effect: the critic's weights pile up at the
@@ -213,17 +223,43 @@ tutorial.save_figure(figure, f"{OUT}/critic_weights.png")
 """
 ## What you saw
 
-- `gradient_norms.png`: the critic's gradient norm (left) and the Wasserstein
-  estimate (right) over training, for clipping and for the penalty.
+- `gradient_norms.png`: the critic's gradient norm (left), the Wasserstein
+  estimate (middle) and, in quick mode, the digits FID of the samples (right) over
+  training, for clipping and for the penalty.
 - `critic_weights.png`: the clipped critic's weights stuck at +-0.01.
 - `samples_wgan.png`, `samples_wgan-gp.png`: the two generators after the same time.
   Wasserstein GANs take several critic steps per generator step, so a quick-mode
-  run gives them only a few hundred generator steps (fewer on a busy machine):
-  the clipped WGAN is usually still noise, WGAN-GP shows the first blurry strokes.
-  Both need thousands of steps for clean digits (full mode, or
-  `KERAS_GANS_TIME_SCALE=10`).
+  run gives them only one or two hundred generator steps (fewer on a busy machine
+  or an AVX2-only CPU): the clipped WGAN draws a regular, grid-like texture with no
+  strokes yet (its falling FID says it is on its way), WGAN-GP blurry bright blobs
+  where the digits go. Both need thousands of steps for clean digits (full mode,
+  or `KERAS_GANS_TIME_SCALE=10`).
 
 WGAN-GP is the one to use of the two: the penalty does what clipping meant to do.
 Tutorial 9 shows a third way to limit a discriminator's slope, spectral
 normalization, which constrains each layer directly and costs almost nothing.
+"""
+
+"""
+## Exercises
+
+Each one changes one thing. Write your prediction down before you run it, then
+compare it with the expected result given here. The teacher's answers, with the
+reasons, are in `tutorials/WORKSHOP_ANSWERS.md`; where a number can be checked in
+seconds, `tests/test_exercises.py` checks it.
+
+1. **A looser clip.** Build the WGAN with `keras_gans.WGAN(generator, critic,
+   clip_value=0.1)` (the networks of `build_gan("wgan", ...)`) instead of 0.01.
+   *Predict*: where do the gradient norm and the weight histogram go? *Expected*:
+   the critic's weights pile up at -0.1 and +0.1 instead of +-0.01, and its gradient
+   norm rises by one to two orders of magnitude, towards and past the target 1
+   (tests/test_exercises.py: more than 10 times the norm with 0.01 after 20 steps).
+2. **The penalty, by hand.** A linear critic f(x) = w.x has the same gradient w
+   everywhere. *Predict* `losses.gradient_penalty` for |w| = 0, 1, 2 and 3, then
+   check it with `keras.layers.Dense(1, use_bias=False)` critics whose kernels have
+   those norms. *Expected*: (|w| - 1)^2 = 1, 0, 1 and 4: the penalty does not care
+   whether the critic is too flat or too steep, only how far it is from 1.
+3. **Fewer critic steps.** Before `gan.compile()`, set `gan.discriminator_steps = 1`
+   for "wgan-gp". *Predict*: how many generator steps in the same time, and is the
+   FID curve better per second? *Expected*: T04E3_EXPECTED
 """

@@ -138,8 +138,8 @@ Two things to know before you look:
   fooled a discriminator that did not yet know what a digit is.
 - The image the generator collapses onto is the one this particular discriminator
   scores highest, and after a minute of training that is not a clean digit: in our
-  runs it was a pattern of strokes and blobs (an "8" made of dots, a grid of
-  blobs), different from run to run. What makes it a collapse is that it is *the
+  runs it was a pattern of strokes and blobs (a grid of blobs, three bars, an
+  "8" made of dots), different from run to run. What makes it a collapse is that it is *the
   same* picture for every latent vector. In long runs, where the discriminator
   knows digits well, the collapsed image is typically a digit, often the same one
   over and over.
@@ -201,8 +201,9 @@ Read the two pictures together.
   most of our runs `Diagnostics` stayed silent: a threshold is a compromise between
   false alarms and missed collapses, and your eyes on the sample grid are the last
   check. On a slow CPU the balanced run gets fewer steps and draws blurrier
-  digits, but the collapse has its 150 steps wherever the 25-second limit allows
-  them (about 0.1 s a step on an AVX2-only laptop).
+  digits, but the collapse still gets its 150 steps wherever the 25-second limit
+  allows them (they took about 15 seconds with oneDNN held to AVX2 on our machine,
+  which emulates an AVX2-only laptop).
 
 The fixes follow: slow down a discriminator that wins (a lower learning rate,
 label smoothing, a smaller network, or a loss that does not saturate: least
@@ -264,4 +265,23 @@ print(open(f"{OUT}/warnings.txt").read())
 Use `Diagnostics(reference_images=dataset, checkpoint_path=...)` in every long run:
 it costs little and turns "the pictures look wrong after six hours" into a message
 at the step where things went wrong.
+"""
+
+"""
+## Exercises
+
+Each one changes one thing. Write your prediction down before you run it, then
+compare it with the expected result given here. The teacher's answers, with the
+reasons, are in `tutorials/WORKSHOP_ANSWERS.md`; where a number can be checked in
+seconds, `tests/test_exercises.py` checks it.
+
+1. **A shorter collapse.** Train the collapse for
+   `max_steps=30` instead of 150. *Predict*: collapsed or not? *Expected*:
+   T05E1_EXPECTED
+2. **Clip the reckless critic.** In the NaN section, set `clip_value=0.01` (the
+   WGAN paper's) instead of 1e30, and keep the learning rate of 50. *Predict*: NaN
+   or not? *Expected*: no NaN: every weight stays within +-0.01 whatever the
+   optimizer does, so the critic's scores stay small; `Diagnostics` does not warn
+   (`tests/test_exercises.py` runs it on small networks), though the generator
+   learns nothing useful at that learning rate.
 """

@@ -236,3 +236,22 @@ hand-written Python loading. For several GPUs, `MirroredStrategy` scales the bat
 with the number of devices; keep the per-device batch the same and scale the
 learning rate carefully.
 """
+
+"""
+## Exercises
+
+Each one changes one thing. Write your prediction down before you run it, then
+compare it with the expected result given here. The teacher's answers, with the
+reasons, are in `tutorials/WORKSHOP_ANSWERS.md`; where a number can be checked in
+seconds, `tests/test_exercises.py` checks it.
+
+1. **An older CPU.** Run the tutorial with `ONEDNN_MAX_CPU_ISA=AVX2` set in the
+   environment (it holds TensorFlow's oneDNN to the AVX2 instructions most laptops
+   have). *Predict*: which rows of `speeds.md` change, and how? *Expected*:
+   T10E1_EXPECTED
+2. **bfloat16 without bfloat16 units.** Under the same `ONEDNN_MAX_CPU_ISA=AVX2`,
+   *predict* the `mixed_bfloat16` row against float32. *Expected*: slower than
+   float32 (below 1.0x), because without bfloat16 instructions every bfloat16
+   operation is converted back and forth; on the AVX-512 machine with bfloat16
+   units it was faster (the project's benchmarks: 1.3x at 64 px).
+"""

@@ -105,7 +105,8 @@ def _side_by_side(output_dir, epochs, vgg_weights="imagenet"):
     if vgg_weights is None:
         title = "left: discriminator from scratch  |  right: frozen VGG16 layers with RANDOM weights (offline)"
     else:
-        title = f"left: discriminator from scratch  |  right: frozen VGG16 layers ({os.path.basename(str(vgg_weights))})"
+        weights = os.path.basename(str(vgg_weights))
+        title = f"left: discriminator from scratch  |  right: frozen VGG16 layers ({weights} weights)"
     folder = os.path.join(output_dir, "side_by_side")
     os.makedirs(folder, exist_ok=True)
     frames = []
