@@ -1,6 +1,6 @@
 """How many pictures and how much time make what kind of result: the table of tutorial 13.
 
-    python benchmarks/own_images.py                     # 300 and 3,000 pictures, 32 and 64 px, 3 minutes each
+    python benchmarks/own_images.py --seconds 120       # 300 and 3,000 pictures, 32 and 64 px, 2 minutes each
     python benchmarks/own_images.py --seconds 60 --sizes 32 --counts 300   # one short run
 
 The pictures are the procedural landscapes of `datasets/make_landscapes.py` (the

@@ -109,16 +109,18 @@ def test_t05_e3_clipping_keeps_the_reckless_critic_finite():
     assert np.isfinite(history.history["d_loss"]).all() and abs(history.history["d_loss"][-1]) < 1.0
 
 
-def frozen_weights(frozen_until):
-    discriminator = keras_gans.networks.vgg16_discriminator(32, 1, weights=None, frozen_until=frozen_until)
+def frozen_weights(frozen_until, unfreeze_from=None):
+    discriminator = keras_gans.networks.vgg16_discriminator(32, 1, weights=None, frozen_until=frozen_until,
+                                                            unfreeze_from=unfreeze_from)
     return sum(int(np.prod(w.shape)) for w in discriminator.non_trainable_weights)
 
 
-def test_t06_e1_a_shallower_cut_freezes_fewer_weights():
+def test_t06_e1_and_e2_what_the_cut_and_the_unfreezing_leave_frozen():
     # VGG16's 3x3 convolutions with biases: block 1 1,792 + 36,928; block 2 73,856 + 147,584;
-    # block 3 295,168 + 2 x 590,080.
+    # block 3 295,168 + 2 x 590,080 = 1,475,328.
     assert frozen_weights("block2_conv2") == 260_160
     assert frozen_weights("block3_conv3") == 1_735_488
+    assert frozen_weights("block3_conv3", unfreeze_from="block3_conv1") == 260_160
 
 
 def test_t07_e2_freezed_freezes_what_it_is_told(tmp_path):

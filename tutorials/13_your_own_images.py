@@ -49,8 +49,9 @@ without unpacking.
 Subfolders are searched too; JPEG, PNG and BMP files are used, anything else
 (and hidden files, and the `__MACOSX` copies a Mac puts into zips) is skipped.
 
-**From the command line**, the same folder or zip trains with
-`keras-gans train --dataset my_photos.zip --image-size 64 --epochs 50`.
+**From the command line**, a folder or zip trains with `--dataset` and its path, here
+the example that ships with the repository:
+`keras-gans train --dataset datasets/landscapes.zip --image-size 32 --epochs 50`.
 
 What works: pictures of *one kind* of thing, framed roughly alike (faces, cats,
 flowers, landscapes, sneakers). A GAN learns what the pictures have in common; a
@@ -81,6 +82,7 @@ keras.utils.set_random_seed(0)
 IMAGES = IMAGES or os.environ.get("KERAS_GANS_IMAGES") or shipped.path("datasets/landscapes.zip")
 # Colour pictures in both modes; quick mode's networks are small, at 32x32.
 SIZE, CHANNELS = tutorial.IMAGE_SIZE, 3
+print(f"This tutorial trains on {SIZE}x{SIZE} colour pictures from {IMAGES}, not on the digits or CelebA.")
 
 """
 ## What is in the folder
@@ -211,11 +213,12 @@ tutorial.save_grid(np.concatenate([generated, nearest]), f"{OUT}/nearest_trainin
 """
 ## How many pictures, how much time
 
-The same network, trained for the same three minutes on 300 and on 3,000 landscapes
-at 32 and at 64 pixels, on this project's 2-core CPU (`python benchmarks/own_images.py`;
-its `RESULTS_own_images.md` has the table with the scores):
+The same network, trained for the same two minutes on 300 and on 3,000 landscapes
+at 32 and at 64 pixels, on this project's 2-core CPU
+(`python benchmarks/own_images.py --seconds 120`; `benchmarks/RESULTS_own_images.md`
+has the table with its two scores):
 
-| pictures | size | steps in 3 min | what the samples showed |
+| pictures | size | steps in 2 min | what the samples showed |
 | --- | --- | --- | --- |
 | 300 | 32 px | STEPS_300_32 | RESULT_300_32 |
 | 3,000 | 32 px | STEPS_3000_32 | RESULT_3000_32 |
@@ -232,9 +235,12 @@ Rules of thumb that follow, for your own pictures:
   them (the check above). A few thousand is a comfortable start; the GANs 101
   article's faces used 1,000 to 10,000 and more.
 - **How long**: minutes on a CPU give blurry layouts; clean 64-pixel pictures need
-  tens of thousands of steps, which is an hour or more on a Colab GPU (full mode,
-  or `keras-gans train --dataset my_photos.zip --image-size 64 --epochs 200
-  --mixed-precision`).
+  tens of thousands of steps (the GANs 101 article trained its faces for 60 epochs).
+  30,000 steps of batch 128 at about 2 GFLOP per picture is about 8 PFLOP: 13 to 32
+  minutes on a Colab T4 at 10 to 4 TFLOP/s (an estimate from the FLOP count; no
+  GPU was measured here). Full mode, or from the command line
+  `keras-gans train --dataset datasets/landscapes.zip --image-size 64 --epochs 200 --mixed-precision`
+  with your zip's path instead.
 
 ## What you saw
 
