@@ -194,15 +194,17 @@ and the estimate is on a meaningful scale: a real distance between the real and
 the generated images that shrinks as the generator improves (over a long run;
 early on both networks are still finding their feet).
 
-**Is the clipped WGAN learning at all?** In quick mode its samples (below) are not
-digits yet: a Wasserstein step costs about four DCGAN steps (five critic updates),
-so 35 seconds give it only a hundred or two generator steps, at the paper's small
-learning rate (RMSprop 5e-5), where DCGAN got several hundred at 2e-4. The third
-panel answers the question: its digits FID falls steadily, in our runs from about
-400 (noise) to about 200 in 130 steps (to about 260 in the 110 steps it got with
-oneDNN held to AVX2, as on most laptops), the range where blurry shapes start. WGAN-GP
-falls faster per step. Neither curve has flattened: both are learning, and what
-stops them is the time limit (`TIME_SCALE = 10` gives the clipped WGAN strokes).
+**Is the clipped WGAN learning at all?** In quick mode its samples (below) are
+still noise, and that is expected, not a bug: a WGAN step costs 3.6 DCGAN steps
+(five critic updates; `benchmarks/RESULTS_losses.md`), so 35 seconds give it only
+a hundred or so generator steps, at the paper's small learning rate (RMSprop 5e-5),
+where DCGAN gets several hundred at 2e-4. Strokes need thousands of steps (full
+mode, or a much larger `TIME_SCALE`). The third panel is the proof that it is
+learning: its digits FID falls steadily. On the project's 2-core AVX-512 Xeon,
+with the core shared with other jobs (load average 4 to 5), the clipped WGAN got
+75 generator steps and its FID fell from 401 to 362; WGAN-GP got 64 steps and
+fell from 357 to 205, faster per step. Neither curve has flattened: both are
+learning, and what stops them is the time limit.
 
 ## Where the weights go
 
@@ -229,11 +231,11 @@ tutorial.save_figure(figure, f"{OUT}/critic_weights.png")
 - `critic_weights.png`: the clipped critic's weights stuck at +-0.01.
 - `samples_wgan.png`, `samples_wgan-gp.png`: the two generators after the same time.
   Wasserstein GANs take several critic steps per generator step, so a quick-mode
-  run gives them only one or two hundred generator steps (fewer on a busy machine
-  or an AVX2-only CPU): the clipped WGAN draws a regular, grid-like texture with no
-  strokes yet (its falling FID says it is on its way), WGAN-GP blurry bright blobs
-  where the digits go. Both need thousands of steps for clean digits (full mode,
-  or `KERAS_GANS_TIME_SCALE=10`).
+  run gives them only a hundred or so generator steps (fewer on a busy machine
+  or an AVX2-only CPU). In the run described above both grids were still grey
+  noise, WGAN-GP's a little smoother and darker, with a faint bright patch where
+  the digits go; the falling FID says both are on their way. Both need thousands
+  of steps for clean digits (full mode, or a much larger `TIME_SCALE`).
 
 WGAN-GP is the one to use of the two: the penalty does what clipping meant to do.
 Tutorial 9 shows a third way to limit a discriminator's slope, spectral
