@@ -239,7 +239,7 @@ The five variants side by side, as the package builds and compiles them
 (`keras_gans.models.build_gan(name)` then `compile()` with no arguments). The
 formulas are those of `keras_gans/losses.py` (each a mean over the batch; σ is
 the sigmoid, x̂ a random point between a real and a fake image); the defaults are
-in `keras_gans/models/<name>.py`. The cost rows were measured with
+in `keras_gans/models/<name>.py`. The costs (the last column) were measured with
 `python benchmarks/loss_step_cost.py --config compare-quick` and `--config
 tutorial-quick` on the project's 2-core Intel Xeon with AVX-512, pinned to one of
 its cores (`taskset -c 1`) while other jobs shared the machine (load average 2.6
@@ -248,18 +248,36 @@ and its discriminator updates), batch 32, 32x32 grey digits; the full tables are
 in `benchmarks/RESULTS_losses.md`. Time per step on your machine will differ; the
 ratios much less.
 
-| | DCGAN | LSGAN | WGAN | WGAN-GP | SAGAN |
-| --- | --- | --- | --- | --- | --- |
-| discriminator loss, on real logits r and fake logits f (`losses.py`) | -log σ(r) - log(1 - σ(f)) | ½(r - 1)² + ½f² | f - r | f - r + 10 (‖∇D(x̂)‖ - 1)² | max(0, 1 - r) + max(0, 1 + f) |
-| generator loss | -log σ(f) (non-saturating) | ½(f - 1)² | -f | -f | -f |
-| default optimizers (`compile()`, `models/*.py`) | Adam 2e-4, β₁ 0.5, both | Adam 2e-4, β₁ 0.5, both | RMSprop 5e-5, both | Adam 1e-4, β₁ 0, β₂ 0.9, both | Adam: D 4e-4, G 1e-4, β₁ 0, β₂ 0.9 |
-| discriminator updates per generator update | 1 | 1 | 5 | 5 | 1 |
-| how the discriminator is kept in check (`build_gan`) | batch norm | batch norm | batch norm, every weight clipped to ±0.01 | layer norm (no batch norm: the penalty is per image) | spectral norm on every layer, self-attention in both networks |
-| cost of one step, `compare --quick` networks (ms, ×DCGAN) | 37 (1.0×) | 36 (1.0×) | 122 (3.3×) | 155 (4.1×) | 153 (4.1×) |
-| the same, the tutorials' quick networks | 83 (1.0×) | 80 (1.0×) | 299 (3.6×) | 355 (4.3×) | 271 (3.3×) |
-| what it fixes | the baseline; non-saturating G loss keeps a gradient where D rejects the fakes (tutorial 3) | the slope grows with the distance, so fakes far from real keep being pulled (tutorial 3) | a critic score that does not saturate; the estimate tracks the distance (tutorial 4) | clipping's too-flat critic: the gradient norm is held near 1 (tutorial 4, `gradient_norms.png`) | a discriminator that cannot become too steep; attention for long-range structure (tutorial 9) |
-| what it costs | D can win and saturate its loss (tutorial 5, section 1) | a loss without bound: a D output far from its target pulls hard (slope \|output - target\|, `generator_losses.png`) | a critic far flatter than allowed, that learns slowly: still noise after tutorial 4's 35 s, its FID falling | 5 critic updates and a double backward pass: the dearest step | attention and power iterations: about 3-4× a DCGAN step here |
-| choose it when | a first run, a known recipe (GANs 101) | DCGAN's losses pin to 0 and 1 | to teach the Wasserstein idea; prefer WGAN-GP for work | stability matters more than time per step | larger images with structure (faces, scenes), a GPU |
+| variant | D loss | G loss | optimizers | D steps | D held by | ms/step (×DCGAN) |
+| --- | --- | --- | --- | --- | --- | --- |
+| DCGAN | -log σ(r) - log(1 - σ(f)) | -log σ(f) | Adam 2e-4, β₁ 0.5 | 1 | batch norm | 37 (1.0×), 83 (1.0×) |
+| LSGAN | ½(r - 1)² + ½f² | ½(f - 1)² | Adam 2e-4, β₁ 0.5 | 1 | batch norm | 36 (1.0×), 80 (1.0×) |
+| WGAN | f - r | -f | RMSprop 5e-5 | 5 | clipping to ±0.01 | 122 (3.3×), 299 (3.6×) |
+| WGAN-GP | f - r + 10 (‖∇D(x̂)‖ - 1)² | -f | Adam 1e-4, β 0/0.9 | 5 | penalty, layer norm | 155 (4.1×), 355 (4.3×) |
+| SAGAN | relu(1 - r) + relu(1 + f) | -f | Adam D 4e-4, G 1e-4, β 0/0.9 | 1 | spectral norm | 153 (4.1×), 271 (3.3×) |
+
+ms per step: one generator update with its discriminator updates, batch 32, 32x32
+digits; first `keras-gans compare --quick`'s networks (width 16), then the tutorials'
+quick networks (width 32). β 0/0.9: Adam's β₁ = 0, β₂ = 0.9.
+
+- **DCGAN** fixes nothing, it is the baseline: the non-saturating generator loss keeps
+  a slope where the discriminator rejects the fakes (tutorial 3). Its weakness: a
+  discriminator that wins saturates it (tutorial 5). Choose it for a first run and a
+  known recipe (the GANs 101 article).
+- **LSGAN** fixes saturation: its slope grows with the distance to the target, so
+  fakes far from the real ones keep being pulled (tutorial 3's right panel). A step
+  costs what a DCGAN step costs; its loss has no upper bound. Choose it when DCGAN's scores pin to 0 and 1.
+- **WGAN** fixes the meaning of the loss: the critic's estimate tracks a distance
+  (tutorial 4). It costs 3 to 4 DCGAN steps per step, and clipping leaves a critic far
+  flatter than allowed that learns slowly: still noise after tutorial 4's 35 seconds,
+  with a falling FID. Choose it to teach the Wasserstein idea; use WGAN-GP for work.
+- **WGAN-GP** fixes clipping: the penalty holds the critic's gradient norm near 1
+  (tutorial 4, `gradient_norms.png`). It costs the dearest step (5 critic updates, each
+  with a double backward pass). Choose it when stability matters more than time.
+- **SAGAN** fixes a too-steep discriminator layer by layer (spectral norm) and adds
+  attention for long-range structure (tutorial 9). It costs 3 to 4 DCGAN steps per
+  step here (attention, power iterations). Choose it for larger images with structure
+  (faces, scenes), on a GPU.
 
 `tutorials/WORKSHOP.md` has the same table as a one-page handout.
 """
@@ -286,5 +304,5 @@ seconds, `tests/test_exercises.py` checks it.
 3. **Equal time instead of equal epochs.** Call `compare(...)` in quick mode with
    `epochs=100, seconds_per_run=30` (every variant trains for 30 seconds).
    *Predict*: how many generator steps does each variant get? *Expected*: in the
-   proportion of the cost rows of "Which loss when" above: T03E3_EXPECTED
+   inverse proportion of the cost column of "Which loss when" above: T03E3_EXPECTED
 """
