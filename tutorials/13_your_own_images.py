@@ -216,26 +216,32 @@ tutorial.save_grid(np.concatenate([generated, nearest]), f"{OUT}/nearest_trainin
 ## How many pictures, how much time
 
 The same network, trained for the same two minutes on 300 and on 3,000 landscapes
-at 32 and at 64 pixels, on this project's 2-core CPU
-(`python benchmarks/own_images.py --seconds 120`; `benchmarks/RESULTS_own_images.md`
-has the table with its two scores):
+at 32 and at 64 pixels (`python benchmarks/own_images.py --seconds 120`), on one
+core of the project's 2-core Intel Xeon with AVX-512 while other jobs shared the
+machine, so the step counts vary more than the size alone explains.
+`benchmarks/RESULTS_own_images.md` has the table with its two scores: a pixel FID
+of the colour layout (lower is better) and a copy ratio (about 1: new pictures;
+well below 1: near-copies of the training pictures).
 
-| pictures | size | steps in 2 min | what the samples showed |
-| --- | --- | --- | --- |
-| 300 | 32 px | STEPS_300_32 | RESULT_300_32 |
-| 3,000 | 32 px | STEPS_3000_32 | RESULT_3000_32 |
-| 300 | 64 px | STEPS_300_64 | RESULT_300_64 |
-| 3,000 | 64 px | STEPS_3000_64 | RESULT_3000_64 |
+| pictures | size | steps in 2 min | pixel FID | copy ratio | what the samples showed |
+| --- | --- | --- | --- | --- | --- |
+| 300 | 32 px | 378 | 13.8 | 1.51 | skies over darker ground, palettes of dusk, night and day; blurred |
+| 3,000 | 32 px | 842 | 3.8 | 1.33 | the same, sharper: a glowing sun patch, green ground in the day scenes |
+| 300 | 64 px | 204 | 51.9 | 2.28 | grey-green noise, no layout yet |
+| 3,000 | 64 px | 151 | 49.4 | 2.59 | grey-violet noise, no layout yet |
 
 Rules of thumb that follow, for your own pictures:
 
-- **Size**: start at 32 or 64 pixels. A 64-pixel step costs about four times a
-  32-pixel one on a CPU, and 128 pixels is for a GPU and hours.
-- **How many**: a few hundred pictures is enough to see the layout appear, and
-  too few to go on learning for long: after a few hundred passes over the same
-  pictures the discriminator knows each of them, and the generator starts to copy
-  them (the check above). A few thousand is a comfortable start; the GANs 101
-  article's faces used 1,000 to 10,000 and more.
+- **Size**: start at 32 pixels on a CPU. A 64-pixel picture has four times the
+  pixels and costs about four times the arithmetic per step; in the runs above it
+  got 2 to 5 times fewer steps, not enough in two minutes to leave the noise.
+  64 pixels is for a GPU, and 128 pixels for a GPU and hours.
+- **How many**: a few hundred pictures is enough to see the layout appear. Nothing
+  was copied in these short runs (every copy ratio is above 1: the samples are
+  blurrier than any landscape), but a small set seen for many passes is where
+  copying starts, which is what the nearest-picture check above is for. A few
+  thousand is a comfortable start; the GANs 101 article's faces used 1,000 to
+  10,000 and more.
 - **How long**: minutes on a CPU give blurry layouts; clean 64-pixel pictures need
   tens of thousands of steps (the GANs 101 article trained its faces for 60 epochs).
   30,000 steps of batch 128 at about 2 GFLOP per picture is about 8 PFLOP: 13 to 32
@@ -260,13 +266,15 @@ reasons, are in `tutorials/WORKSHOP_ANSWERS.md`.
 
 1. **Twice the size.** Set `SIZE = 64` after the setup cell (quick mode trains at
    32). *Predict*: how many steps in the same 90 seconds, and how sharp? *Expected*:
-   about a quarter of the steps (a 64-pixel step costs about 4x a 32-pixel one),
-   and a blurrier grid of the same layouts: sky above, dark ground below.
-2. **Fewer pictures.** Give `load_image_folder` `num_images=100`. *Predict*: what
-   does `nearest_training_pictures.png` show after 90 seconds? *Expected*: the
-   100 pictures are seen about ten times more often each, and generated pictures
-   move closer to their nearest training picture than with 1,000, the first sign
-   of copying; at 90 seconds they are still blurred versions, not twins.
+   2 to 5 times fewer steps (four times the pixels, about four times the
+   arithmetic), and samples that are still coloured noise, with no sky and no
+   ground: the 64-pixel rows of the table above, after two minutes.
+2. **Fewer pictures.** Give `load_image_folder` `num_images=300`. *Predict*: does the
+   generator copy its pictures now? *Expected*: not yet. The samples are blurred
+   layouts as with 1,000, and in `nearest_training_pictures.png` each one's nearest
+   training picture is related (the same palette) but no twin: in the table above,
+   300 pictures seen 40 times each still give a copy ratio of 1.5 (above 1: no
+   copying). Copying needs a smaller set and many more passes.
 3. **Your own folder.** Point `IMAGES` at 200 or more of your photos of one kind of
    thing. *Predict*: which colours and shapes appear first? *Expected*: the average
    colours and the overall layout (light and dark regions where most of your
