@@ -44,3 +44,26 @@ def test_command_line_writes_a_table_row(tmp_path):
     assert row["GFLOP/image"] == pytest.approx(0.41, abs=0.01)
     text = results.read_text()
     assert "--config digits32 --no-torch" in text and "| digits32 | float32 | False | default |" in text
+
+
+def test_step_cost_counts_the_same_convolutions_and_the_wasserstein_extra_work():
+    import loss_step_cost
+
+    gan = keras_gans.models.build_gan("dcgan", 32, 1, 16, width=8)
+    f_g = train_speed.forward_flops(gan.generator)
+    f_d = train_speed.forward_flops(gan.discriminator)
+    assert loss_step_cost.forward_flops(gan.generator) == f_g
+    assert loss_step_cost.step_flops("dcgan", gan) == pytest.approx((4 * f_g + 8 * f_d) / 1e9)
+    # 5 critic updates (each G forward, D forward and backward on two batches) and the generator's update.
+    assert loss_step_cost.step_flops("wgan", gan) == pytest.approx((8 * f_g + 32 * f_d) / 1e9)
+
+
+def test_copy_ratio_tells_copies_from_new_pictures():
+    import numpy as np
+    import own_images
+
+    rng = np.random.default_rng(0)
+    training, held_out = rng.uniform(-1, 1, (50, 8, 8, 3)), rng.uniform(-1, 1, (50, 8, 8, 3))
+    assert own_images.copy_ratio(training[:10], training, held_out) == pytest.approx(0.0, abs=1e-3)
+    assert own_images.copy_ratio(rng.uniform(-1, 1, (50, 8, 8, 3)), training, held_out) == pytest.approx(1.0, abs=0.15)
+    assert own_images.small(np.ones((2, 32, 32, 3))).shape == (2, 192)
