@@ -110,17 +110,20 @@ def test_t05_e2_clipping_keeps_the_reckless_critic_finite():
 
 
 def frozen_weights(frozen_until, unfreeze_from=None):
+    """What tutorial 6 prints as "frozen": every non-trainable weight of the discriminator."""
     discriminator = keras_gans.networks.vgg16_discriminator(32, 1, weights=None, frozen_until=frozen_until,
                                                             unfreeze_from=unfreeze_from)
     return sum(int(np.prod(w.shape)) for w in discriminator.non_trainable_weights)
 
 
 def test_t06_e1_and_e2_what_the_cut_and_the_unfreezing_leave_frozen():
-    # VGG16's 3x3 convolutions with biases: block 1 1,792 + 36,928; block 2 73,856 + 147,584;
-    # block 3 295,168 + 2 x 590,080 = 1,475,328.
-    assert frozen_weights("block2_conv2") == 260_160
-    assert frozen_weights("block3_conv3") == 1_735_488
-    assert frozen_weights("block3_conv3", unfreeze_from="block3_conv1") == 260_160
+    # VGG16's 3x3 convolutions with biases: block 1 1,792 + 36,928; block 2 73,856 + 147,584
+    # (260,160); block 3 295,168 + 2 x 590,080 = 1,475,328. The printed count adds the head's
+    # batch-norm moving mean and variance (2 x 512), which no gradient trains.
+    head_statistics = 2 * 512
+    assert frozen_weights("block2_conv2") == 260_160 + head_statistics
+    assert frozen_weights("block3_conv3") == 1_735_488 + head_statistics
+    assert frozen_weights("block3_conv3", unfreeze_from="block3_conv1") == 260_160 + head_statistics
 
 
 def test_t07_e2_freezed_freezes_what_it_is_told(tmp_path):

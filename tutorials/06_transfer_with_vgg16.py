@@ -169,14 +169,16 @@ seconds, `tests/test_exercises.py` checks it.
 
 1. **A shallower cut.** Set `frozen_until="block2_conv2"` in both places (the
    `vgg16_discriminator` helper and `compare_vgg16_discriminator`). *Predict*: how
-   many frozen weights, and do steps get cheaper? *Expected*: 260,160 frozen weights
-   (VGG16's first two blocks) instead of 1,735,488, and a cheaper step (fewer and
-   smaller convolutions before the head); the head sees features at half the input
-   size instead of a quarter.
+   many frozen weights, and do steps get cheaper? *Expected*: 261,184 printed
+   instead of 1,736,512: VGG16's first two blocks (260,160) instead of three
+   (1,735,488), plus the 1,024 moving averages of the head's batch norm, which no
+   gradient trains. A cheaper step (fewer and smaller convolutions before the
+   head); the head sees features at half the input size instead of a quarter.
 2. **Unfreeze the last block.** Keep the cut at `block3_conv3` and add
    `unfreeze_from="block3_conv1"` to `vgg16_discriminator`. *Predict* the printed
    trainable and frozen counts. *Expected*: 1,475,328 weights (VGG16's third block:
-   295,168 + 2 x 590,080) move from frozen to trainable: 260,160 stay frozen.
+   295,168 + 2 x 590,080) move from frozen to trainable: 261,184 stay frozen
+   (260,160 of VGG16 and the head's 1,024 batch-norm averages).
 3. **With ImageNet's weights** (in Colab, or with `KERAS_GANS_VGG16_WEIGHTS=imagenet`
    online). *Predict*: does the VGG16 side still draw one texture for every latent?
    *Expected*: the frozen layers now detect edges and strokes, so its discriminator
