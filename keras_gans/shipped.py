@@ -1,4 +1,4 @@
-"""The files that ship with keras_gans: the embedded digits, the digits classifier, the pretrained generators.
+"""The files that ship with keras_gans: the embedded digits, example pictures, a classifier, the generators.
 
 In the repository they live in the top-level `datasets/` and `saved_models/` folders.
 A wheel (`pip install git+...`, as Colab installs it) carries the same files inside
@@ -16,6 +16,7 @@ _REPOSITORY = os.path.dirname(_PACKAGE)
 FILES = (
     "datasets/mnist_5k.npz",
     "datasets/README.md",
+    "datasets/landscapes.zip",
     "saved_models/digits_classifier/digits_classifier.keras",
     "saved_models/dcgan_digits/generator.keras",
     "saved_models/dcgan_digits/README.md",

@@ -75,3 +75,26 @@ def test_the_phase_form_of_the_transposed_convolution_is_the_same_mathematics():
     phases.kernel.assign(reference.kernel)
     assert phases(x).shape == (2, 10, 12, 4)
     np.testing.assert_allclose(phases(x), reference(x), atol=1e-5)
+
+
+def test_step_cost_counts_the_same_convolutions_and_the_wasserstein_extra_work():
+    import loss_step_cost
+
+    gan = keras_gans.models.build_gan("dcgan", 32, 1, 16, width=8)
+    f_g = train_speed.forward_flops(gan.generator)
+    f_d = train_speed.forward_flops(gan.discriminator)
+    assert loss_step_cost.forward_flops(gan.generator) == f_g
+    assert loss_step_cost.step_flops("dcgan", gan) == pytest.approx((4 * f_g + 8 * f_d) / 1e9)
+    # 5 critic updates (each G forward, D forward and backward on two batches) and the generator's update.
+    assert loss_step_cost.step_flops("wgan", gan) == pytest.approx((8 * f_g + 32 * f_d) / 1e9)
+
+
+def test_copy_ratio_tells_copies_from_new_pictures():
+    import numpy as np
+    import own_images
+
+    rng = np.random.default_rng(0)
+    training, held_out = rng.uniform(-1, 1, (50, 8, 8, 3)), rng.uniform(-1, 1, (50, 8, 8, 3))
+    assert own_images.copy_ratio(training[:10], training, held_out) == pytest.approx(0.0, abs=1e-3)
+    assert own_images.copy_ratio(rng.uniform(-1, 1, (50, 8, 8, 3)), training, held_out) == pytest.approx(1.0, abs=0.15)
+    assert own_images.small(np.ones((2, 32, 32, 3))).shape == (2, 192)

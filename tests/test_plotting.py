@@ -126,3 +126,16 @@ def test_save_gif_frames_timing_and_errors(tmp_path):
         plotting.save_gif([frames[0], np.zeros((5, 6, 3), "uint8")], str(path))
     with pytest.raises(ValueError, match=r"Expected at least one frame"):
         plotting.save_gif([], str(path))
+
+
+def test_a_long_side_by_side_title_is_shrunk_not_cut_off():
+    # Tutorial 6's title ends with the words that matter ("RANDOM weights (offline)"):
+    # drawn at the default size on two 6x6 grids it would run past the right edge.
+    grid = np.full((200, 200, 3), 128, "uint8")
+    title = "left: discriminator from scratch  |  right: frozen VGG16 layers with RANDOM weights (offline)"
+    frame = plotting.side_by_side(grid, grid, title)
+    strip = frame[: frame.shape[0] - 200]
+    ink = np.where((strip < 128).any(axis=(0, 2)))[0]
+    assert ink.size and ink.max() < frame.shape[1] - 2  # the text ends inside the picture
+    short = plotting.side_by_side(grid, grid, "epoch 8")
+    assert short.shape[0] - 200 > strip.shape[0]  # short titles keep the larger font

@@ -45,6 +45,8 @@ EXPECTED = {
                            "final_samples.png"],
     "09_self_attention_sagan": ["dcgan_vs_sagan.png", "attention_maps.png"],
     "10_speed": ["speeds.png"],
+    "13_your_own_images": ["crop_and_resize.png", "training_images.png", "samples/progress.gif", "generated.png",
+                           "nearest_training_pictures.png"],
 }
 QUIET = {"CUDA_VISIBLE_DEVICES": "", "TF_CPP_MIN_LOG_LEVEL": "3", "MPLBACKEND": "Agg"}
 

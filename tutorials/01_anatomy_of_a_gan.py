@@ -320,3 +320,28 @@ loops that are only starting to look like numbers. Give it more time
 generator's. Next, tutorial 2 runs the same model the way you would in Colab: a
 real dataset, a GPU, mixed precision, saving and loading.
 """
+
+"""
+## Exercises
+
+Each one changes one thing. Write your prediction down before you run it, then
+compare it with the expected result given here. The teacher's answers, with the
+reasons, are in `tutorials/WORKSHOP_ANSWERS.md`; where a number can be checked in
+seconds, `tests/test_exercises.py` checks it.
+
+1. **The loss that saturates.** In `train_step`, replace
+   `losses.bce_generator_loss(fake_logits)` by
+   `losses.minimax_generator_loss(fake_logits)`, the original 2014 form. *Predict*:
+   once the discriminator rejects the fakes with logits around -4, how hard is the
+   generator pushed, compared with now? *Expected*: the slope of the minimax loss
+   at a logit of -4 is sigmoid(-4) = 0.018, against 1 - sigmoid(-4) = 0.982 for
+   the non-saturating loss: 55 times weaker. The printed `g_loss` is negative and
+   close to 0, and `after_hand_written_steps.png` stays much closer to the grey
+   noise of `untrained_generator.png`.
+2. **A discriminator alone.** Delete step 2 (the generator step) from `train_step`
+   and return `d_loss, d_loss`. *Predict*: where does `d_loss` go, and what does
+   `after_hand_written_steps.png` show? *Expected*: `d_loss` starts near
+   2 log 2 = 1.39 and falls below 0.1 within about a hundred steps (telling a fixed
+   set of noise pictures from digits is easy); the picture is still noise, because
+   nothing moved the generator.
+"""

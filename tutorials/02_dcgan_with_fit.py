@@ -217,3 +217,29 @@ tutorial.save_grid(images, f"{OUT}/latent_walk.png", nrow=8)
 
 Next, tutorial 3 changes the loss function and shows why there are so many GANs.
 """
+
+"""
+## Exercises
+
+Each one changes one thing. Write your prediction down before you run it, then
+compare it with the expected result given here. The teacher's answers, with the
+reasons, are in `tutorials/WORKSHOP_ANSWERS.md`; where a number can be checked in
+seconds, `tests/test_exercises.py` checks it.
+
+1. **The paper's learning rate.** In the model cell, give the discriminator
+   `Adam(2e-4, beta_1=0.5)`, the DCGAN paper's rate and full mode's, instead of
+   quick mode's `tutorial.D_LEARNING_RATE` (1e-4). *Predict*: what do `losses.png`
+   and the samples show? *Expected*: for about a hundred steps the discriminator
+   wins: `d_loss` falls towards 0.1 and below, `real_score` near 0.97 and
+   `fake_score` near 0.03, `g_loss` climbs to about 5; then the contest recovers
+   (scores about 0.9 and 0.1). At equal steps the samples are no better than with
+   1e-4, so in a one-minute run the steps spent while the discriminator wins are
+   lost. Compare the two `losses.png` over the same steps, not the final grids
+   (each run gets as many steps as your machine allows in a minute).
+2. **A walk through nothing.** In the latent walk, replace `ends` by `-starts`, so
+   each row walks from a latent vector to its opposite and passes through the zero
+   vector in the middle. *Predict*: what does the middle of each row look like?
+   *Expected*: the two ends are different digits (or faces) and the middle columns
+   of all six rows look alike: the zero vector is one point, so every row passes
+   through nearly the same picture, a faint, average-looking shape.
+"""

@@ -231,3 +231,83 @@ samples often all look alike (tutorial 9). With so little training the ranking c
 change from run to run: that itself is a lesson about GANs. For a workshop,
 `tutorials/WORKSHOP.md` runs the same comparison from the command line.
 """
+
+"""
+## Which loss when
+
+The five variants side by side, as the package builds and compiles them
+(`keras_gans.models.build_gan(name)` then `compile()` with no arguments). The
+formulas are those of `keras_gans/losses.py` (each a mean over the batch; σ is
+the sigmoid, x̂ a random point between a real and a fake image); the defaults are
+in `keras_gans/models/<name>.py`. The costs (the last column) were measured with
+`python benchmarks/loss_step_cost.py --config compare-quick` and `--config
+tutorial-quick` on the project's 2-core Intel Xeon with AVX-512, pinned to one of
+its cores (`taskset -c 1`) while other jobs shared the machine (load average 2.6
+to 4.2), float32, no XLA: milliseconds per training step (one generator update
+and its discriminator updates), batch 32, 32x32 grey digits; the full tables are
+in `benchmarks/RESULTS_losses.md`. Time per step on your machine will differ; the
+ratios much less.
+
+| variant | D loss | G loss | optimizers | D steps | D held by | ms/step (×DCGAN) |
+| --- | --- | --- | --- | --- | --- | --- |
+| DCGAN | -log σ(r) - log(1 - σ(f)) | -log σ(f) | Adam 2e-4, β₁ 0.5 | 1 | batch norm | 37 (1.0×), 83 (1.0×) |
+| LSGAN | ½(r - 1)² + ½f² | ½(f - 1)² | Adam 2e-4, β₁ 0.5 | 1 | batch norm | 36 (1.0×), 80 (1.0×) |
+| WGAN | f - r | -f | RMSprop 5e-5 | 5 | clipping to ±0.01 | 122 (3.3×), 299 (3.6×) |
+| WGAN-GP | f - r + 10 (‖∇D(x̂)‖ - 1)² | -f | Adam 1e-4, β 0/0.9 | 5 | penalty, layer norm | 155 (4.1×), 355 (4.3×) |
+| SAGAN | relu(1 - r) + relu(1 + f) | -f | Adam D 4e-4, G 1e-4, β 0/0.9 | 1 | spectral norm | 153 (4.1×), 271 (3.3×) |
+
+ms per step: one generator update with its discriminator updates, batch 32, 32x32
+digits; first `keras-gans compare --quick`'s networks (width 16), then the tutorials'
+quick networks (width 32). β 0/0.9: Adam's β₁ = 0, β₂ = 0.9.
+
+- **DCGAN** fixes nothing, it is the baseline: the non-saturating generator loss keeps
+  a slope where the discriminator rejects the fakes (tutorial 3). Its weakness: a
+  discriminator that wins saturates it (tutorial 5). Choose it for a first run and a
+  known recipe (the GANs 101 article).
+- **LSGAN** fixes saturation: its slope grows with the distance to the target, so
+  fakes far from the real ones keep being pulled (tutorial 3's right panel). A step
+  costs what a DCGAN step costs; its loss has no upper bound. Choose it when DCGAN's scores pin to 0 and 1.
+- **WGAN** fixes the meaning of the loss: the critic's estimate tracks a distance
+  (tutorial 4). It costs 3 to 4 DCGAN steps per step, and clipping leaves a critic far
+  flatter than allowed that learns slowly: still noise after tutorial 4's 35 seconds,
+  with a falling FID. Choose it to teach the Wasserstein idea; use WGAN-GP for work.
+- **WGAN-GP** fixes clipping: the penalty holds the critic's gradient norm near 1
+  (tutorial 4, `gradient_norms.png`). It costs the dearest step (5 critic updates, each
+  with a double backward pass). Choose it when stability matters more than time.
+- **SAGAN** fixes a too-steep discriminator layer by layer (spectral norm) and adds
+  attention for long-range structure (tutorial 9). It costs 3 to 4 DCGAN steps per
+  step here (attention, power iterations). Choose it for larger images with structure
+  (faces, scenes), on a GPU.
+
+`tutorials/WORKSHOP.md` has the same table as a one-page handout.
+"""
+
+"""
+## Exercises
+
+Each one changes one thing. Write your prediction down before you run it, then
+compare it with the expected result given here. The teacher's answers, with the
+reasons, are in `tutorials/WORKSHOP_ANSWERS.md`; where a number can be checked in
+seconds, `tests/test_exercises.py` checks it.
+
+1. **Slopes by hand.** Before running `slope`, compute each generator loss's slope
+   at a discriminator output of -4 on paper. *Expected*: minimax 0.018, non-saturating
+   0.982, least squares |-4 - 1| = 5, Wasserstein and hinge 1. Then read them off
+   `generator_losses.png` at x = -4.
+2. **The other LSGAN coding.** The LSGAN paper's other choice of targets is a = -1
+   (fake), b = 1 (real), c = 0 (what the generator asks for):
+   `losses.least_squares_discriminator_loss(real, fake, a=-1.0, b=1.0)` and
+   `losses.least_squares_generator_loss(fake, c=0.0)`. *Predict* both losses when the
+   discriminator outputs 0 on every image. *Expected*: 1.0 for the discriminator
+   (0.5 with the default 0/1 coding) and 0.0 for the generator: with c = 0 the
+   generator is content with an undecided discriminator.
+3. **Equal time instead of equal epochs.** Call `compare(...)` in quick mode with
+   `epochs=100, seconds_per_run=30` (every variant trains for 30 seconds).
+   *Predict*: how many generator steps does each variant get? *Expected*: in the
+   inverse proportion of the cost column of "Which loss when" above: DCGAN and
+   LSGAN about the same, WGAN about a third of that, WGAN-GP and SAGAN about a
+   quarter. In our run: 625, 545, 237, 157 and 157 steps, digits FID 113, 157,
+   259, 176 and 284; DCGAN and LSGAN drew rough strokes, WGAN-GP blurred blobs,
+   WGAN a grid-like texture and SAGAN a flat grey. At equal time the cheap
+   losses win a short run.
+"""

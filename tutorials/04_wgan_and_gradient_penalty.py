@@ -96,14 +96,24 @@ print("penalty of a flat critic:", float(losses.gradient_penalty(flat_critic, re
 This small callback measures what the penalty measures, on the same real batch
 every 10 steps: the critic's gradient norm at points between real and generated
 images. It lets us see how each method treats the Lipschitz limit.
+
+In quick mode it also scores the generator every 10 steps with the digits FID of
+tutorial 8 (256 generated digits against 1,000 real ones, in the features of the
+small digits classifier that ships with the package; lower is better). Losses of a
+Wasserstein critic do not say whether the pictures improve; this score does, and
+it will tell us whether a generator that still draws noise is learning at all.
 """
+
+if tutorial.QUICK:
+    digits = keras_gans.evaluation.get_feature_extractor("digits")
+    real_features = digits.features(np.concatenate([b.numpy() for b in dataset.unbatch().batch(1000).take(1)]))
 
 
 class GradientNorms(keras.callbacks.Callback):
     def __init__(self, real_images, every=10):
         super().__init__()
         self.real_images, self.every = real_images, every
-        self.step, self.steps, self.norms = 0, [], []
+        self.step, self.steps, self.norms, self.fids = 0, [], [], []
 
     def on_train_batch_end(self, batch, logs=None):
         self.step += 1
@@ -118,6 +128,9 @@ class GradientNorms(keras.callbacks.Callback):
         gradients = tape.gradient(scores, points)
         self.steps.append(self.step)
         self.norms.append(float(tf.reduce_mean(tf.norm(tf.reshape(gradients, (len(points), -1)), axis=1))))
+        if tutorial.QUICK:
+            samples = self.model.generate(256, seed=7)
+            self.fids.append(keras_gans.evaluation.frechet_distance(real_features, digits.features(samples)))
 
 
 """
@@ -153,17 +166,21 @@ for name in ("wgan", "wgan-gp"):
 The picture to remember from this tutorial.
 """
 
-figure = Figure(figsize=(11, 4))
-norm_axes, estimate_axes = figure.subplots(1, 2)
+figure = Figure(figsize=(16 if tutorial.QUICK else 11, 4))
+norm_axes, estimate_axes, *fid_axes = figure.subplots(1, 3 if tutorial.QUICK else 2)
 for name, (_, history, norms) in results.items():
     norm_axes.plot(norms.steps, norms.norms, label=name)
     window = max(1, len(history["step"]) // 20)
     estimate = keras_gans.plotting.rolling_mean(history["wasserstein_estimate"], window)
     estimate_axes.plot(history["step"], estimate, label=name)
+    for axes in fid_axes:
+        axes.plot(norms.steps, norms.fids, "o-", markersize=3, label=name)
 norm_axes.axhline(1.0, color="grey", linestyle="--", label="the target: 1")
 norm_axes.set(title="critic gradient norm between real and fake", xlabel="generator step", yscale="log")
 estimate_axes.set(title="Wasserstein estimate (rolling mean)", xlabel="generator step")
-for axes in (norm_axes, estimate_axes):
+for axes in fid_axes:
+    axes.set(title="digits FID of the samples (lower is better)", xlabel="generator step")
+for axes in (norm_axes, estimate_axes, *fid_axes):
     axes.grid(alpha=0.3)
     axes.legend()
 tutorial.save_figure(figure, f"{OUT}/gradient_norms.png")
@@ -176,6 +193,18 @@ slowly. With the penalty, the norm is pulled towards 1 within a few dozen steps,
 and the estimate is on a meaningful scale: a real distance between the real and
 the generated images that shrinks as the generator improves (over a long run;
 early on both networks are still finding their feet).
+
+**Is the clipped WGAN learning at all?** In quick mode its samples (below) are
+still noise, and that is expected, not a bug: a WGAN step costs 3.6 DCGAN steps
+(five critic updates; `benchmarks/RESULTS_losses.md`), so 35 seconds give it only
+a hundred or so generator steps, at the paper's small learning rate (RMSprop 5e-5),
+where DCGAN gets several hundred at 2e-4. Strokes need thousands of steps (full
+mode, or a much larger `TIME_SCALE`). The third panel is the proof that it is
+learning: its digits FID falls steadily. On the project's 2-core AVX-512 Xeon,
+with the core shared with other jobs (load average 4 to 5), the clipped WGAN got
+75 generator steps and its FID fell from 401 to 362; WGAN-GP got 64 steps and
+fell from 357 to 205, faster per step. Neither curve has flattened: both are
+learning, and what stops them is the time limit.
 
 ## Where the weights go
 
@@ -196,17 +225,48 @@ tutorial.save_figure(figure, f"{OUT}/critic_weights.png")
 """
 ## What you saw
 
-- `gradient_norms.png`: the critic's gradient norm (left) and the Wasserstein
-  estimate (right) over training, for clipping and for the penalty.
+- `gradient_norms.png`: the critic's gradient norm (left), the Wasserstein
+  estimate (middle) and, in quick mode, the digits FID of the samples (right) over
+  training, for clipping and for the penalty.
 - `critic_weights.png`: the clipped critic's weights stuck at +-0.01.
 - `samples_wgan.png`, `samples_wgan-gp.png`: the two generators after the same time.
   Wasserstein GANs take several critic steps per generator step, so a quick-mode
-  run gives them only a few hundred generator steps (fewer on a busy machine):
-  the clipped WGAN is usually still noise, WGAN-GP shows the first blurry strokes.
-  Both need thousands of steps for clean digits (full mode, or
-  `KERAS_GANS_TIME_SCALE=10`).
+  run gives them only a hundred or so generator steps (fewer on a busy machine
+  or an AVX2-only CPU). In the run described above both grids were still grey
+  noise, WGAN-GP's a little smoother and darker, with a faint bright patch where
+  the digits go; the falling FID says both are on their way. Both need thousands
+  of steps for clean digits (full mode, or a much larger `TIME_SCALE`).
 
 WGAN-GP is the one to use of the two: the penalty does what clipping meant to do.
 Tutorial 9 shows a third way to limit a discriminator's slope, spectral
 normalization, which constrains each layer directly and costs almost nothing.
+"""
+
+"""
+## Exercises
+
+Each one changes one thing. Write your prediction down before you run it, then
+compare it with the expected result given here. The teacher's answers, with the
+reasons, are in `tutorials/WORKSHOP_ANSWERS.md`; where a number can be checked in
+seconds, `tests/test_exercises.py` checks it.
+
+1. **A looser clip.** Build the WGAN with `keras_gans.WGAN(generator, critic,
+   clip_value=0.1)` (the networks of `build_gan("wgan", ...)`) instead of 0.01.
+   *Predict*: where do the gradient norm and the weight histogram go? *Expected*:
+   the critic's weights pile up at -0.1 and +0.1 instead of +-0.01, and its gradient
+   norm rises by one to two orders of magnitude, towards and past the target 1
+   (tests/test_exercises.py: more than 10 times the norm with 0.01 after 20 steps).
+2. **The penalty, by hand.** A linear critic f(x) = w.x has the same gradient w
+   everywhere. *Predict* `losses.gradient_penalty` for |w| = 0, 1, 2 and 3, then
+   check it with `keras.layers.Dense(1, use_bias=False)` critics whose kernels have
+   those norms. *Expected*: (|w| - 1)^2 = 1, 0, 1 and 4: the penalty does not care
+   whether the critic is too flat or too steep, only how far it is from 1.
+3. **Fewer critic steps.** Before `gan.compile()`, set `gan.discriminator_steps = 1`
+   for "wgan-gp". *Predict*: how many generator steps in the same time, and is the
+   FID curve better per second? *Expected*: more generator steps (in our run 128
+   instead of 64 in the same 35 seconds; in theory 3 to 4 times more, on a quiet
+   machine), a worse FID per step (276 against 205 at step 60) and a bumpy curve
+   (it rose from 242 to 351 before falling), ending at about the same FID in the
+   same time (191 against 205): one critic update per step gives the generator a
+   worse critic to learn from.
 """

@@ -94,11 +94,11 @@ rates 1e-3 against 2e-5). It quickly becomes certain about every image.
 """
 
 
-def train(d_learning_rate, g_learning_rate, quick_seconds):
-    gan = new_dcgan()
+def train(d_learning_rate, g_learning_rate, quick_seconds, gan=None, max_steps=10_000):
+    gan = gan or new_dcgan()
     gan.compile(d_optimizer=adam(d_learning_rate), g_optimizer=adam(g_learning_rate))
     steps, watch = StepHistory(), diagnostics()
-    gan.fit(dataset, epochs=50, verbose=0,
+    gan.fit(dataset.repeat(), epochs=1, steps_per_epoch=max_steps, verbose=0,
             callbacks=[watch, steps, tutorial.TimeLimit(tutorial.seconds(quick_seconds, 240))])
     print(f"{len(steps.history['step'])} steps; Diagnostics warned about: {kinds(watch)}")
     return gan, steps, watch.warnings
@@ -107,32 +107,61 @@ def train(d_learning_rate, g_learning_rate, quick_seconds):
 saturated_gan, saturated_steps, saturation_warnings = train(1e-3, 2e-5, 15)
 
 """
-## 2. Mode collapse: a discriminator that is too weak
+## 2. The balance
 
-Now the opposite: the discriminator learns 50 times *slower* than the generator
-(1e-5 against 5e-4). The generator soon finds an image the lagging discriminator
-accepts, and since nothing pushes it away from there, it draws that image for
-every latent vector: the variety collapses. (A milder lag, 5e-5 against 2e-4,
-did not collapse in our runs: batch norm and Adam's momentum keep a small DCGAN
-varied surprisingly well. Collapse needs a discriminator that barely moves.)
-"""
-
-collapsed_gan, collapsed_steps, collapse_warnings = train(1e-5, 5e-4, 25)
-
-"""
-## The balance
-
-In between, a discriminator at half the generator's rate (1e-4 against 2e-4)
-keeps the contest going on this small problem. (The DCGAN paper uses 2e-4 for
-both; with these small networks on digits its discriminator wins the first few
-hundred steps before the generator catches up, which in a short run is too long.)
+Before the opposite failure, a run that works: a discriminator at half the
+generator's rate (1e-4 against 2e-4) keeps the contest going on this small
+problem. (The DCGAN paper uses 2e-4 for both; with these small networks on digits
+its discriminator wins the first few hundred steps before the generator catches
+up, which in a short run is too long.)
 """
 
 balanced_gan, balanced_steps, balanced_warnings = train(1e-4, 2e-4, 30)
 
+"""
+## 3. Mode collapse: a discriminator that falls behind
+
+Mode collapse strikes a generator that already draws something: it finds one image
+that the discriminator accepts and draws it for every latent vector. To see it, we
+take a copy of the balanced run we just trained (both networks, with their weights
+as they are now) and train it on for 150 more steps with a discriminator that has
+almost stopped learning: 500 times slower than the generator (1e-6 against 5e-4).
+Nothing then punishes the generator for drawing the same thing every time, so every
+latent vector drifts towards the one image this nearly frozen judge likes best.
+
+Two things to know before you look:
+
+- The discriminator must have learned something first. A milder lag from the start
+  (5e-5 against 2e-4) did not collapse in our runs: batch norm and Adam's momentum
+  keep a small DCGAN varied surprisingly well. One that barely learned from the
+  start (1e-5 against 5e-4) collapsed onto a grey texture, the first thing that
+  fooled a discriminator that did not yet know what a digit is.
+- The image the generator collapses onto is the one this particular discriminator
+  scores highest, and after a minute of training that is not a clean digit: in our
+  runs it was a pattern of strokes and blobs (a grid of blobs, three bars, an
+  "8" made of dots), different from run to run. What makes it a collapse is that it is *the
+  same* picture for every latent vector. In long runs, where the discriminator
+  knows digits well, the collapsed image is typically a digit, often the same one
+  over and over.
+"""
+
+
+def copy_of(gan):
+    """A new DCGAN with copies of `gan`'s two networks and their current weights."""
+    copies = []
+    for network in (gan.generator, gan.discriminator):
+        copy = keras.models.clone_model(network)
+        copy.set_weights(network.get_weights())
+        copies.append(copy)
+    return keras_gans.DCGAN(*copies, seed=1)
+
+
+collapsed_gan, collapsed_steps, collapse_warnings = train(1e-6, 5e-4, 25, gan=copy_of(balanced_gan),
+                                                         max_steps=150)
+
 runs = [("D too strong (1e-3 vs 2e-5)", saturated_gan, saturated_steps),
-        ("D too weak (1e-5 vs 5e-4)", collapsed_gan, collapsed_steps),
-        ("balanced (1e-4 vs 2e-4)", balanced_gan, balanced_steps)]
+        ("balanced (1e-4 vs 2e-4)", balanced_gan, balanced_steps),
+        ("collapsed (then 1e-6 vs 5e-4)", collapsed_gan, collapsed_steps)]
 figure = Figure(figsize=(14, 3.5))
 for axes, (title, _, steps) in zip(figure.subplots(1, 3), runs):
     for key in ("real_score", "fake_score"):
@@ -158,14 +187,23 @@ Read the two pictures together.
 - **Too strong** (left): the scores pin to 1 (real) and 0 (fake) within a few
   steps and stay there; the generator is not learning, its samples are still
   noise. `Diagnostics` warns once the saturation has lasted 100 steps.
-- **Too weak** (middle): the fake score climbs, the discriminator is being fooled,
-  and the samples are all the same picture: here a grey texture, the first thing
-  that fooled a discriminator that has barely learned what a digit is. `Diagnostics` measures variety as the
-  mean pixel distance between samples divided by the same for real images (the
-  "spread" printed above) and warns when it falls below 0.1 after having been
-  above it.
-- **Balanced** (right): the scores stay apart but away from 0 and 1, and the
+- **Balanced** (middle): the scores stay apart but away from 0 and 1, and the
   samples differ from each other: the contest is still going on.
+- **Collapsed** (right): the same networks as the middle picture, 150 steps later,
+  trained on with a discriminator that barely moves. Its fake score climbs towards
+  1 (it is being fooled) and the 36 latent vectors, which drew 36 different rough
+  digits, now all draw one and the same picture: a mode collapse. `Diagnostics`
+  measures variety as the mean pixel distance between samples divided by the same
+  for real images (the "spread" printed above, against about 0.65 for real
+  digits: about 0.25 to 0.35 for the balanced run, about 0.1 for the collapsed
+  one) and warns when that ratio falls below 0.1 after having been above it. This
+  collapse ends near 0.15 to 0.2 of the real spread, just above the line, so in
+  most of our runs `Diagnostics` stayed silent: a threshold is a compromise between
+  false alarms and missed collapses, and your eyes on the sample grid are the last
+  check. On a slow CPU the balanced run gets fewer steps and draws blurrier
+  digits, but the collapse still gets its 150 steps wherever the 25-second limit
+  allows them (they took about 15 seconds with oneDNN held to AVX2 on our machine,
+  which emulates an AVX2-only laptop).
 
 The fixes follow: slow down a discriminator that wins (a lower learning rate,
 label smoothing, a smaller network, or a loss that does not saturate: least
@@ -174,7 +212,7 @@ gives useful gradients everywhere (WGAN-GP, tutorial 4) or spectral normalizatio
 (tutorial 9); and keep checkpoints, so a run that collapses can restart from
 before the collapse.
 
-## 3. NaN
+## 4. NaN
 
 Finally the crash. A Wasserstein critic with no limit on its weights (clipping
 "switched off" with a huge clip value) and a reckless learning rate: its scores
@@ -208,8 +246,8 @@ and `keras.callbacks.TerminateOnNaN` as a last line of defence.
 """
 
 with open(f"{OUT}/warnings.txt", "w") as file:
-    sections = [("1. D too strong", saturation_warnings), ("2. D too weak", collapse_warnings),
-                ("balanced", balanced_warnings), ("3. NaN", nan_warnings)]
+    sections = [("1. D too strong", saturation_warnings), ("2. balanced", balanced_warnings),
+                ("3. D falls behind: collapse", collapse_warnings), ("4. NaN", nan_warnings)]
     for title, warnings in sections:
         file.write(f"=== {title}\n")
         for warning in warnings:
@@ -219,12 +257,34 @@ print(open(f"{OUT}/warnings.txt").read())
 """
 ## What you saw
 
-- `scores.png`: the discriminator's scores with a too strong, a too weak and a
-  balanced discriminator;
-- `samples.png`: the samples of the three runs: noise, one image repeated, digits.
+- `scores.png`: the discriminator's scores with a too strong discriminator, a
+  balanced one, and one that falls behind;
+- `samples.png`: the samples of the three runs: noise, rough digits, one image repeated.
 - `warnings.txt`: what `Diagnostics` said each time.
 
 Use `Diagnostics(reference_images=dataset, checkpoint_path=...)` in every long run:
 it costs little and turns "the pictures look wrong after six hours" into a message
 at the step where things went wrong.
+"""
+
+"""
+## Exercises
+
+Each one changes one thing. Write your prediction down before you run it, then
+compare it with the expected result given here. The teacher's answers, with the
+reasons, are in `tutorials/WORKSHOP_ANSWERS.md`; where a number can be checked in
+seconds, `tests/test_exercises.py` checks it.
+
+1. **A shorter collapse.** Train the collapse for
+   `max_steps=30` instead of 150. *Predict*: collapsed or not? *Expected*: on
+   the way, not finished. In our run the 36 samples had already drifted to one
+   pattern of blobs, but they still differed in brightness and detail, where 150
+   steps make them one picture; the printed spread stays a little above the
+   150-step run's.
+2. **Clip the reckless critic.** In the NaN section, set `clip_value=0.01` (the
+   WGAN paper's) instead of 1e30, and keep the learning rate of 50. *Predict*: NaN
+   or not? *Expected*: no NaN: every weight stays within +-0.01 whatever the
+   optimizer does, so the critic's scores stay small; `Diagnostics` does not warn
+   (`tests/test_exercises.py` runs it on small networks), though the generator
+   learns nothing useful at that learning rate.
 """

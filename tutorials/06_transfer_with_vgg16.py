@@ -131,7 +131,10 @@ tutorial.show(result["losses"])
 `compare_vgg16_discriminator` wrote, in `outputs/06_transfer_with_vgg16/`:
 
 - `side_by_side.gif` (and `side_by_side/epoch_NNN.png`): the same 36 latents,
-  scratch on the left, VGG16 on the right, epoch by epoch;
+  scratch on the left, VGG16 on the right, epoch by epoch. The title above the
+  frames names the VGG16 weights: offline it reads "frozen VGG16 layers with RANDOM
+  weights (offline)", so a frame shown on its own cannot be mistaken for the
+  result of transfer learning;
 - `losses.png`: both runs' losses;
 - `scratch/` and `vgg16/`: each run's frames, GIF, history and saved `gan.keras`.
 
@@ -149,5 +152,38 @@ With quick mode's random VGG weights, neither effect can appear: the frozen
 layers are random filters. A discriminator of random frozen features still learns
 something through its head, so the generator still moves, but slowly: in our quick
 run the scratch side drew rough digits by epoch 8 while the VGG16 side drew the
-same grid-like texture for every latent vector.
+same grid-like texture for every latent vector. **That picture does not say that
+transfer learning hurts**: it compares a discriminator that learned its features
+with one whose features are random and may not learn. It says that *frozen*
+features have to be good ones, which is exactly what ImageNet's weights bring and
+what only an online run (full mode, or exercise 3) can show.
+"""
+
+"""
+## Exercises
+
+Each one changes one thing. Write your prediction down before you run it, then
+compare it with the expected result given here. The teacher's answers, with the
+reasons, are in `tutorials/WORKSHOP_ANSWERS.md`; where a number can be checked in
+seconds, `tests/test_exercises.py` checks it.
+
+1. **A shallower cut.** Set `frozen_until="block2_conv2"` in both places (the
+   `vgg16_discriminator` helper and `compare_vgg16_discriminator`). *Predict*: how
+   many frozen weights, and do steps get cheaper? *Expected*: 261,184 printed
+   instead of 1,736,512: VGG16's first two blocks (260,160) instead of three
+   (1,735,488), plus the 1,024 moving averages of the head's batch norm, which no
+   gradient trains. A cheaper step (fewer and smaller convolutions before the
+   head); the head sees features at half the input size instead of a quarter.
+2. **Unfreeze the last block.** Keep the cut at `block3_conv3` and add
+   `unfreeze_from="block3_conv1"` to `vgg16_discriminator`. *Predict* the printed
+   trainable and frozen counts. *Expected*: 1,475,328 weights (VGG16's third block:
+   295,168 + 2 x 590,080) move from frozen to trainable: 261,184 stay frozen
+   (260,160 of VGG16 and the head's 1,024 batch-norm averages).
+3. **With ImageNet's weights** (in Colab, or with `KERAS_GANS_VGG16_WEIGHTS=imagenet`
+   online). *Predict*: does the VGG16 side still draw one texture for every latent?
+   *Expected*: the frozen layers now detect edges and strokes, so its discriminator
+   separates real from fake much faster: look for a discriminator loss that falls
+   lower than the scratch run's in `losses.png` (the saturation risk the text
+   describes); whether its samples beat the scratch side's in 8 epochs is what the
+   experiment is for.
 """

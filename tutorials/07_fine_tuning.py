@@ -159,3 +159,22 @@ stroke thickness and slant before and after. That is the knowledge carried over.
 From the command line the same is `keras-gans train --init-from PATH/gan.keras`
 (see `keras-gans train --help` for the transfer options).
 """
+
+"""
+## Exercises
+
+Each one changes one thing. Write your prediction down before you run it, then
+compare it with the expected result given here. The teacher's answers, with the
+reasons, are in `tutorials/WORKSHOP_ANSWERS.md`; where a number can be checked in
+seconds, `tests/test_exercises.py` checks it.
+
+1. **Less time.** Run with `TIME_SCALE = 0.25` (5 seconds per fine-tuning run in
+   quick mode). *Predict*: which panels still show digits? *Expected*: "from scratch"
+   is noise; the three fine-tuned panels show digit strokes from the start, because
+   their generator starts trained, so it draws digit shapes (mostly the old 0-4)
+   before it has learned anything new.
+2. **Freeze more.** Use `freeze_discriminator_layers=4` for FreezeD. *Predict* the
+   printed list of trainable discriminator layers. *Expected*: two names fewer than
+   with 2 (each frozen layer leaves the list, from the input upward: a convolution
+   and its normalization per block); `tests/test_exercises.py` checks the counts.
+"""

@@ -214,3 +214,26 @@ print(f"for reference, real vs real on {N:,} images: FID {scores['real vs other 
 - `fid_over_training.png`: the score of a DCGAN epoch by epoch, with
   `final_samples.png` the samples at the end.
 """
+
+"""
+## Exercises
+
+Each one changes one thing. Write your prediction down before you run it, then
+compare it with the expected result given here. The teacher's answers, with the
+reasons, are in `tutorials/WORKSHOP_ANSWERS.md`; where a number can be checked in
+seconds, `tests/test_exercises.py` checks it.
+
+1. **A milder blur.** Add a case "real vs blurred 2x" that shrinks by 2 instead of
+   4 before enlarging back. *Predict* its FID between "real vs other real" and "real
+   vs blurred". *Expected*: exactly there, in that order: real < blurred 2x <
+   blurred 4x (`tests/test_exercises.py` checks the order on 1,000 digits).
+2. **Ten digits repeated.** Add a case with one real image of each class, each
+   repeated 100 times (`np.resize(ten_images, set_b.shape)`). *Predict*: better or
+   worse than one image repeated? *Expected*: better than one repeated image but
+   still many times worse than "real vs other real": ten pictures cover the classes
+   but none of the variety inside a class.
+3. **Fewer images.** Set `N = 100`. *Predict*: what happens to the FID of "real vs
+   other real"? *Expected*: it rises (more than twice its value at 1,000 images, with
+   the digits features), although the two sets are equally real: the FID's bias at
+   small sample sizes, which the KID does not have.
+"""

@@ -215,3 +215,23 @@ On 32x32 digits the benefit of attention is small: a digit is simple and a 4x4
 convolution stack already sees most of it. It matters for larger images with
 long-range structure (faces, animals, scenes); try full mode on CelebA at 64x64.
 """
+
+"""
+## Exercises
+
+Each one changes one thing. Write your prediction down before you run it, then
+compare it with the expected result given here. The teacher's answers, with the
+reasons, are in `tutorials/WORKSHOP_ANSWERS.md`; where a number can be checked in
+seconds, `tests/test_exercises.py` checks it.
+
+1. **Spectral norms.** Before training, *predict* the largest singular value of
+   every kernel of the SAGAN discriminator, and of the DCGAN one, after the 20
+   warm-up calls. *Expected*: SAGAN's all within 0.9 to 1.1 (spectral normalization),
+   DCGAN's whatever their random start gives; after training DCGAN's grow, SAGAN's
+   stay near 1.
+2. **What attention costs.** *Predict* the ratio of DCGAN's generator steps to
+   SAGAN's in the same 45 seconds. *Expected*: about 3. In our run DCGAN made 526
+   steps and SAGAN (the paper's rates) 171, a ratio of 3.1; the step-cost
+   benchmark (`benchmarks/RESULTS_losses.md`) puts a SAGAN step at 3.3 DCGAN steps
+   with these networks on the same CPU.
+"""

@@ -122,8 +122,9 @@ for name, value in results.items():
 layers compute in float16, weights stay float32, the networks' last layers and all
 losses stay float32, and `compile` adds loss scaling. A CPU has no fast float16,
 so there we measure `mixed_bfloat16` instead (bfloat16 has float32's range, needs
-no loss scaling, and recent server CPUs have instructions for it; on older CPUs it
-is *slower*, which is worth seeing too).
+no loss scaling, and recent server CPUs have instructions for it). Whether it pays
+depends on the CPU and on the size of the networks: exercise 2 below found no gain
+at these 32-pixel ones, which is worth seeing too.
 """
 
 policy = "mixed_float16" if GPU else "mixed_bfloat16"
@@ -235,4 +236,27 @@ The input pipeline is rarely the limit with `keras_gans.data`, and often is with
 hand-written Python loading. For several GPUs, `MirroredStrategy` scales the batch
 with the number of devices; keep the per-device batch the same and scale the
 learning rate carefully.
+"""
+
+"""
+## Exercises
+
+Each one changes one thing. Write your prediction down before you run it, then
+compare it with the expected result given here. The teacher's answers, with the
+reasons, are in `tutorials/WORKSHOP_ANSWERS.md`; where a number can be checked in
+seconds, `tests/test_exercises.py` checks it.
+
+1. **An older CPU.** Run the tutorial with `ONEDNN_MAX_CPU_ISA=AVX2` set in the
+   environment (it holds TensorFlow's oneDNN to the AVX2 instructions most laptops
+   have). *Predict*: which rows of `speeds.md` change, and how? *Expected*: the
+   training rows slow down, to about half on an AVX-512 machine: in our runs
+   float32 went from 432 to 227 images/s and float32 + XLA from 500 to 274. The
+   input-pipeline rows do no convolutions and stay far above what training uses.
+2. **bfloat16 without bfloat16 units.** Under the same `ONEDNN_MAX_CPU_ISA=AVX2`,
+   *predict* the `mixed_bfloat16 + XLA` row against `float32 + XLA`. *Expected*:
+   no gain at these small 32-pixel networks, with or without bfloat16
+   instructions. Our surprise: 280 against 274 images/s held to AVX2, and 359
+   against 500 (slower) with the CPU's bfloat16 instructions available. The
+   project's benchmarks saw bfloat16 win (1.29x) only at 64 px with the larger
+   networks (`benchmarks/RESULTS.md`). Measure before you switch.
 """

@@ -88,15 +88,25 @@ def compare_vgg16_discriminator(dataset, output_dir, epochs=5, variant="lsgan", 
                                 num_samples=num_samples, sample_seed=seed, verbose=verbose,
                                 callbacks=[callbacks.TimeLimit(seconds_per_run)])
             histories[run] = result["history"]
-        gif = _side_by_side(output_dir, epochs)
+        gif = _side_by_side(output_dir, epochs, vgg_weights)
         losses = os.path.join(output_dir, "losses.png")
         plotting.plot_loss_comparison(histories, losses,
                                       title=f"{variant.__name__}: scratch vs VGG16 discriminator")
     return {**histories, "losses": losses, "gif": gif}
 
 
-def _side_by_side(output_dir, epochs):
-    """Write both runs' grids of each epoch side by side, and a GIF of them."""
+def _side_by_side(output_dir, epochs, vgg_weights="imagenet"):
+    """Write both runs' grids of each epoch side by side, and a GIF of them.
+
+    The title names the VGG16 weights: with random ones (`vgg_weights=None`, what runs
+    offline) the right-hand side shows the method, not the benefit of ImageNet features,
+    and a picture shown without its caption must still say so.
+    """
+    if vgg_weights is None:
+        title = "left: discriminator from scratch  |  right: frozen VGG16 layers with RANDOM weights (offline)"
+    else:
+        weights = os.path.basename(str(vgg_weights))
+        title = f"left: discriminator from scratch  |  right: frozen VGG16 layers ({weights} weights)"
     folder = os.path.join(output_dir, "side_by_side")
     os.makedirs(folder, exist_ok=True)
     frames = []
@@ -106,7 +116,7 @@ def _side_by_side(output_dir, epochs):
         if not all(os.path.exists(path) for path in grids):
             continue
         left, right = (plotting.read_png(path) for path in grids)  # same size: same generator
-        frame = plotting.side_by_side(left, right, "from scratch  |  VGG16 discriminator")
+        frame = plotting.side_by_side(left, right, title)
         plotting.save_png(frame, os.path.join(folder, name))
         frames.append(frame)
     gif = os.path.join(output_dir, "side_by_side.gif")

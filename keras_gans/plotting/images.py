@@ -56,6 +56,10 @@ def image_grid(images, nrow=None, padding=2, scale=1, label=None):
 
 def _with_label(grid, label):
     font_size = max(12, grid.shape[1] // 24)
+    # A long label gets a smaller font rather than being cut off at the right edge
+    # (a caption that is cut off can lose exactly the words that matter).
+    while font_size > 8 and _font(font_size).getlength(label) > grid.shape[1] - 8:
+        font_size -= 1
     strip = Image.new("RGB", (grid.shape[1], font_size + 8), "white")
     ImageDraw.Draw(strip).text((4, 3), label, fill="black", font=_font(font_size))
     return np.concatenate([np.asarray(strip), grid], axis=0)
