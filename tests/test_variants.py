@@ -292,8 +292,11 @@ def test_wgan_gp_with_two_replicas_updates_like_one(mirrored):
 
     two, one = one_step(mirrored), one_step(tf.distribute.get_strategy())
     assert any(not np.allclose(a, b) for a, b in zip(weights, one.get_weights()))
-    for a, b in zip(one.get_weights(), two.get_weights()):
-        np.testing.assert_allclose(a, b, rtol=1e-4, atol=2e-5)
+    for start, a, b in zip(weights, one.get_weights(), two.get_weights()):
+        # The same update, to float32 noise that the penalty's second derivatives amplify
+        # (a fixed atol of 2e-5 failed now and then): a wrong replica scaling would be off
+        # by about 100% of the update.
+        assert np.abs(a - b).max() <= 0.01 * np.abs(a - start).max() + 1e-7
 
 
 def test_sagan_trains_under_the_strategy(mirrored):
