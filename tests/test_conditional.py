@@ -220,3 +220,19 @@ def test_train_command_trains_cdcgan_on_the_digits_with_labels(tmp_path):
     gan = keras.saving.load_model(os.path.join(run, "gan.keras"))
     assert (gan.loss_family, gan.augment, gan.ema) == ("hinge", "translation", 0.9)
     assert cli.main(["train", "--model", "dcgan", "--loss", "hinge", "--output", str(tmp_path / "x")]) == 1
+
+
+def test_fid_callback_scores_a_conditional_gan():
+    gan = tiny()
+    images, labels = labelled(32)
+    fid = keras_gans.callbacks.FIDCallback(images, num_images=20, feature_extractor="digits", batch_size=10)
+    history = gan.fit(images, labels, batch_size=16, epochs=1, verbose=0, callbacks=[fid]).history
+    assert np.isfinite(history["fid"][0]) and fid.labels.tolist() == [*range(10), *range(10)]
+
+
+def test_predict_takes_latents_and_labels():
+    gan = tiny()
+    latents = np.random.default_rng(0).standard_normal((3, LATENT_DIM)).astype("float32")
+    labels = np.array([1, 2, 3], "int32")
+    predicted = gan.predict([latents, labels], verbose=0)
+    np.testing.assert_allclose(predicted, gan.generate(latents, labels=labels), atol=1e-6)

@@ -148,12 +148,6 @@ class ConditionalGAN(GAN):
                                    g_loss=self.generator_loss(fake_logits), real_score=real_score,
                                    fake_score=fake_score)
 
-    def predict_step(self, data):
-        latents, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
-        if labels is None and isinstance(latents, (list, tuple)):
-            latents, labels = latents
-        return self([latents, labels], training=False)
-
     def generate(self, n_or_latents, labels=None, seed=None, batch_size=256):
         """Generate images of chosen classes, in [-1, 1], as a float32 NumPy array (B, H, W, C).
 
