@@ -37,6 +37,9 @@ EXPECTED = {
                             "final_samples.png"], True),
     "09_self_attention_sagan": (["dcgan_vs_sagan.png", "attention_maps.png"], True),
     "10_speed": (["speeds.png"], True),
+    "11_conditional_gan": (["real_images_with_labels.png", "samples/progress.gif", "class_grid.png",
+                            "sevens.png", "same_latent_across_classes.png", "class_walk.png"], True),
+    "12_small_data": (["augmented_digits.png", "comparison.png"], True),
 }
 
 
