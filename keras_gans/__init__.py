@@ -9,8 +9,8 @@
 
 The layers, lowest first (a module imports only from layers below it):
 
-    checks, files, pixels, losses, precision,   argument checks, atomic files, pixel ranges, loss maths,
-    augment                                     DiffAugment
+    checks, files, pixels, shipped, losses,     argument checks, atomic files, pixel ranges, shipped files,
+    precision, augment                          loss maths, mixed precision, DiffAugment
     networks/                                   generator and discriminator builders
     models/                                     the GANs, one paper per file, each with its train_step
     data/                                       tf.data pipelines, one module per source
@@ -19,7 +19,7 @@ The layers, lowest first (a module imports only from layers below it):
     callbacks/                                  samples + GIF, histories, diagnostics, FID, checkpoints
     runs, transfer                              one way to run a training run; fine-tuning
     experiments/                                the workshop comparison, scratch vs VGG16
-    cli                                         the `keras-gans` command
+    cli, tutorial                               the `keras-gans` command; what the tutorials share
 
 Importing the package registers its Keras objects, so `keras.saving.load_model`
 finds them in any process that imported keras_gans.

@@ -17,6 +17,7 @@ import datetime
 import os
 import sys
 import time
+import zipfile
 
 from keras_gans import augment, data, generation, models, runs
 from keras_gans.evaluation import scoring
@@ -53,11 +54,11 @@ def _positive_float(text):
 
 
 def _dataset(text):
-    """A name from DATASETS, or the path of a folder of images."""
-    if text in DATASETS or os.path.isdir(text):
+    """A name from DATASETS, or the path of a folder or a .zip of images."""
+    if text in DATASETS or os.path.isdir(text) or zipfile.is_zipfile(text):
         return text
     raise argparse.ArgumentTypeError(
-        f"expected one of {', '.join(DATASETS)} or a folder of images, got {text}")
+        f"expected one of {', '.join(DATASETS)}, or a folder or .zip of images, got {text}")
 
 
 def _model_list(text):

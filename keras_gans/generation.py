@@ -12,12 +12,10 @@ import keras
 import numpy as np
 from numpy.lib import format as npy_format
 
-from keras_gans import checks, files, plotting
+from keras_gans import checks, files, plotting, shipped
 from keras_gans.models import GAN
 from keras_gans.networks.conditional import is_conditional, labels_for, num_classes_of
 
-_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PRETRAINED_DIR = os.path.join(_ROOT, "saved_models")
 PRETRAINED = ("dcgan_digits", "wgan_gp_digits", "cdcgan_digits")
 MAX_GRID_IMAGES = 256
 
@@ -25,7 +23,7 @@ MAX_GRID_IMAGES = 256
 def pretrained_path(name):
     """The `generator.keras` of a generator that ships with the package (one of `PRETRAINED`)."""
     checks.one_of("name", name, PRETRAINED)
-    return os.path.join(PRETRAINED_DIR, name, "generator.keras")
+    return shipped.path(f"saved_models/{name}/generator.keras")
 
 
 def load_model_file(path):

@@ -31,9 +31,10 @@ def enable_mixed_precision(policy=None, verbose=True):
         if tf.config.list_physical_devices("GPU"):
             policy = "mixed_float16"
         else:
+            current = keras.mixed_precision.global_policy().name
             if verbose:
-                print("keras_gans: no GPU visible; staying in float32 (float16 is slower on a CPU).")
-            return keras.mixed_precision.global_policy().name
+                print(f"keras_gans: no GPU visible; keeping the {current} policy (float16 is slower on a CPU).")
+            return current
     if policy not in allowed:
         raise ValueError(
             f"Invalid value for argument `policy`. Expected one of None, {', '.join(allowed)}. "

@@ -2,6 +2,7 @@
 
 import os
 import time
+import zipfile
 
 import numpy as np
 import pytest
@@ -102,6 +103,31 @@ def test_kaggle_and_official_layouts_with_their_partition_files(tmp_path):
         data.load_celeba(source=bare, image_size=16, batch_size=2)
 
 
+def test_a_zip_is_read_as_it_is_the_same_as_its_folder(tmp_path):
+    """Kaggle's CelebA comes as one zip: read it without unpacking, with the partition file inside it."""
+    kaggle = tmp_path / "celeba-dataset"
+    write_faces(str(kaggle / "img_align_celeba" / "img_align_celeba"), 6)
+    (kaggle / "list_eval_partition.csv").write_text(
+        "image_id,partition\n" + "".join(f"{i + 1:06d}.jpg,{0 if i < 4 else 1}\n" for i in range(6)))
+    archive = str(tmp_path / "celeba-dataset.zip")
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in sorted(kaggle.rglob("*")):
+            zipped.write(path, path.relative_to(kaggle))
+        zipped.writestr("__MACOSX/img_align_celeba/._000001.jpg", b"resource fork, not an image")
+    assert data.list_images(archive)[0] == f"{archive}::img_align_celeba/img_align_celeba/000001.jpg"
+    assert len(data.list_images(archive)) == 6
+    np.testing.assert_array_equal(data.image_folder_arrays(archive, image_size=16),
+                                  data.image_folder_arrays(str(kaggle), image_size=16))
+    train = data.load_celeba(source=archive, image_size=16, batch_size=2)
+    assert sum(len(batch) for batch in train) == 4
+    assert next(iter(data.load(archive, image_size=16, batch_size=3))).shape == (3, 16, 16, 3)
+    # A cache keyed on the archive: a second call reads the .npy instead of the zip.
+    first = data.image_folder_arrays(archive, image_size=16, cache_dir=str(tmp_path / "cache"))
+    assert isinstance(data.image_folder_arrays(archive, image_size=16, cache_dir=str(tmp_path / "cache")),
+                      np.memmap)
+    np.testing.assert_array_equal(first, data.image_folder_arrays(str(kaggle), image_size=16))
+
+
 def test_subsets_are_deterministic(tmp_path):
     folder = write_faces(str(tmp_path / "faces"), 30)
 
@@ -146,7 +172,7 @@ def test_missing_or_empty_folders_fail_at_call_time(tmp_path):
     with pytest.raises(FileNotFoundError, match=f"{missing}' does not exist"):
         data.load_image_folder(missing)
     (tmp_path / "notes.txt").write_text("no images here")
-    with pytest.raises(FileNotFoundError, match="is a file, not a folder"):
+    with pytest.raises(FileNotFoundError, match="is a file, but not a zip archive"):
         data.load_image_folder(str(tmp_path / "notes.txt"))
     with pytest.raises(FileNotFoundError, match=f"No images in '{tmp_path}'"):
         data.load_image_folder(str(tmp_path))
@@ -225,7 +251,7 @@ def test_load_by_name_takes_a_folder(tmp_path):
     folder = write_faces(str(tmp_path / "faces"), 4)
     batch = next(iter(data.load(folder, image_size=16, batch_size=4, seed=0)))
     assert batch.shape == (4, 16, 16, 3)
-    with pytest.raises(ValueError, match="or a folder of images. Received: name='celebb'"):
+    with pytest.raises(ValueError, match="or a folder or .zip of images. Received: name='celebb'"):
         data.load("celebb")
 
 
@@ -254,4 +280,4 @@ def test_the_command_line_takes_a_folder_as_dataset(tmp_path, capsys):
     assert cli.parse(["train", "--dataset", "cifar10"])[1].dataset == "cifar10"
     with pytest.raises(SystemExit):
         cli.parse(["train", "--dataset", str(tmp_path / "nowhere")])
-    assert "a folder of images, got" in capsys.readouterr().err
+    assert "a folder or .zip of images, got" in capsys.readouterr().err

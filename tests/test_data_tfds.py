@@ -69,8 +69,9 @@ def test_missing_tfds_data_fails_at_once_and_says_how_to_get_it(tmp_path):
     start = time.perf_counter()
     with pytest.raises(FileNotFoundError, match="The tfds dataset 'celeb_a' is not prepared in") as error:
         data.load_celeba(data_dir=str(tmp_path))
-    for advice in ("img_align_celeba.zip", "source='path/to/img_align_celeba'", "Kaggle", "manual_dir=",
-                   "download=True"):
+    for advice in ("img_align_celeba.zip", "source='celeba-dataset.zip'", "--dataset celeba-dataset.zip",
+                   "kaggle datasets download -d jessicali9530/celeba-dataset", "manual_dir=", "download=True",
+                   "(--download)"):
         assert advice in str(error.value)
     with pytest.raises(FileNotFoundError, match="'mnist' is not prepared .* Pass download=True"):
         data.load_tfds("mnist", data_dir=str(tmp_path))

@@ -8,6 +8,22 @@ Accelerator: GPU (optional; quick mode runs on a CPU)
 """
 
 """
+## Quick or full
+
+**Quick** (the default, and the workshop's): the 5,000 digits that ship with the
+package and small networks; about 1.5 minutes on a 2-core laptop CPU (measured on
+an AVX-512 one; an AVX2-only CPU gets fewer steps in the same time). **Full**: CelebA
+faces at 64x64 with the GANs 101 article's settings, for a GPU. Every training loop
+stops at a time limit, so full mode takes about 13 minutes on a free Colab T4
+(11 of training, about 1 to decode 50,000 faces; an estimate, see `keras_gans.tutorial`),
+plus a first-time download of CelebA. `TIME_SCALE` multiplies every limit.
+"""
+
+MODE = "quick"  # or "full"
+TIME_SCALE = 1.0  # e.g. 0.2 for a rehearsal, 3.0 for better pictures
+CELEBA = "tfds"  # full mode's faces: "tfds" (a 1.4 GB download), or the path of img_align_celeba/ or of a .zip
+
+"""
 ## What a GAN is
 
 A Generative Adversarial Network is two neural networks that learn by playing a game.
@@ -30,25 +46,23 @@ This tutorial builds each piece by hand so that nothing is hidden, then shows th
 """
 ## Setup
 
-Every tutorial starts the same way. `_quick.py` (next to this file) decides between
-**quick mode** (no GPU, or `KERAS_GANS_QUICK=1`: small networks on the 5,000 digits
-that ship with the package, training stopped after a fixed time) and **full mode**
-(a GPU: 64x64 CelebA faces and the settings of the DCGAN paper). Pictures go to
-`tutorials/outputs/01_anatomy_of_a_gan/`.
+Every tutorial starts the same way: `keras_gans.tutorial.configure` reads the switch
+at the top (`MODE`: **quick**, small networks on the 5,000 digits that ship with the
+package, or **full**, 64x64 CelebA faces and the settings of the DCGAN paper; every
+training loop stops after a fixed time, times `TIME_SCALE`). Pictures go to
+`outputs/01_anatomy_of_a_gan/` in the current folder.
 """
 
-import os
 import time
 
-import _quick as tutorial
 import keras
 import numpy as np
 import tensorflow as tf
 
 import keras_gans
-from keras_gans import losses
+from keras_gans import losses, tutorial
 
-tutorial.describe()
+tutorial.configure(MODE, TIME_SCALE, CELEBA)
 OUT = tutorial.output_dir("01_anatomy_of_a_gan")
 keras.utils.set_random_seed(0)
 
@@ -190,7 +204,7 @@ mode we stop after a few seconds; the losses printed show the two networks
 starting to push against each other.
 """
 
-limit = tutorial.seconds(15) or 600
+limit = tutorial.seconds(15, 60)
 start = time.perf_counter()
 steps = 0
 while time.perf_counter() - start < limit:
@@ -235,7 +249,7 @@ gan.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
             g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
 samples = keras_gans.callbacks.SampleGIF(f"{OUT}/fit_samples", num_images=64, scale=2)
 history = gan.fit(dataset, epochs=8 if tutorial.QUICK else 5,
-                  callbacks=[samples, tutorial.TimeLimit(tutorial.seconds(50))], verbose=2)
+                  callbacks=[samples, tutorial.TimeLimit(tutorial.seconds(50, 600))], verbose=2)
 tutorial.show(samples.gif_path)
 
 """
@@ -269,18 +283,17 @@ minute; its latent vectors have 128 numbers instead of 64. Its model card,
 `generator.keras` holds the generator alone: the network, its weights, and the
 batch-normalization averages, which after so many steps are settled, so it is
 used for inference with `training=False`. Loading it and drawing 64 digits takes
-seconds. (The path is built from this file's folder, so the tutorial finds it from
-any working directory; in Colab the install cell cloned the repository, which
-holds it. The same file works from a shell:
-`keras-gans generate --model saved_models/dcgan_digits/generator.keras --output digits.png`.)
+seconds. It ships inside the package, so it is there in Colab after `pip install` too;
+`keras_gans.generation.pretrained_path` says where. The same generator works from a shell:
+`keras-gans generate --model dcgan_digits --output digits.png`.)
 """
 
-PRETRAINED = os.path.join(os.path.dirname(tutorial.ROOT), "saved_models", "dcgan_digits", "generator.keras")
+PRETRAINED = keras_gans.generation.pretrained_path("dcgan_digits")
 start = time.perf_counter()
 pretrained = keras.saving.load_model(PRETRAINED)
 pretrained_latents = keras.random.normal((64, pretrained.inputs[0].shape[-1]), seed=123)
 tutorial.save_grid(pretrained(pretrained_latents, training=False), f"{OUT}/pretrained_generator.png")
-print(f"loaded {os.path.relpath(PRETRAINED)} ({pretrained.count_params():,} parameters) "
+print(f"loaded {PRETRAINED} ({pretrained.count_params():,} parameters) "
       f"and drew 64 digits in {time.perf_counter() - start:.1f} s")
 
 """

@@ -8,6 +8,22 @@ Accelerator: GPU
 """
 
 """
+## Quick or full
+
+**Quick** (the default, and the workshop's): the 5,000 digits that ship with the
+package and small networks; about 1.5 minutes on a 2-core laptop CPU (measured on
+an AVX-512 one; an AVX2-only CPU gets fewer steps in the same time). **Full**: CelebA
+faces at 64x64 with the GANs 101 article's settings, for a GPU. Every training loop
+stops at a time limit, so full mode takes about 16 minutes on a free Colab T4
+(14 of training, about 1 to decode 50,000 faces; an estimate, see `keras_gans.tutorial`),
+plus a first-time download of CelebA. `TIME_SCALE` multiplies every limit.
+"""
+
+MODE = "quick"  # or "full"
+TIME_SCALE = 1.0  # e.g. 0.2 for a rehearsal, 3.0 for better pictures
+CELEBA = "tfds"  # full mode's faces: "tfds" (a 1.4 GB download), or the path of img_align_celeba/ or of a .zip
+
+"""
 ## The idea
 
 A discriminator has to learn to *see*: edges, textures, eyes, the shape of a face,
@@ -41,18 +57,15 @@ saved from `keras.applications.VGG16(include_top=False)`.
 
 import os
 
-import _quick as tutorial
 import keras
 
 import keras_gans
+from keras_gans import tutorial
 from keras_gans.experiments.vgg16 import compare_vgg16_discriminator
 
-tutorial.describe()
+tutorial.configure(MODE, TIME_SCALE, CELEBA)
 OUT = tutorial.output_dir("06_transfer_with_vgg16")
 keras.utils.set_random_seed(0)
-# Quick mode: random VGG weights (offline), unless KERAS_GANS_VGG16_WEIGHTS names a
-# weights file saved from keras.applications.VGG16(include_top=False), or "imagenet".
-VGG_WEIGHTS = os.environ.get("KERAS_GANS_VGG16_WEIGHTS") if tutorial.QUICK else "imagenet"
 
 """
 ## The VGG16 discriminator
@@ -66,8 +79,20 @@ the trainable weights of the two discriminators:
 
 size, channels = tutorial.IMAGE_SIZE, tutorial.CHANNELS
 scratch = keras_gans.networks.dcgan_discriminator(size, channels, width=tutorial.WIDTH)
-vgg = keras_gans.networks.vgg16_discriminator(size, channels, weights=VGG_WEIGHTS,
-                                              frozen_until="block3_conv3")
+
+
+def vgg16_discriminator(weights):
+    return keras_gans.networks.vgg16_discriminator(size, channels, weights=weights, frozen_until="block3_conv3")
+
+
+# Quick mode: random VGG weights (offline), unless KERAS_GANS_VGG16_WEIGHTS names a
+# weights file saved from keras.applications.VGG16(include_top=False), or "imagenet".
+# Full mode: ImageNet weights, or random ones (said in one line) when they cannot be downloaded.
+if tutorial.QUICK:
+    VGG_WEIGHTS = os.environ.get("KERAS_GANS_VGG16_WEIGHTS")
+    vgg = vgg16_discriminator(VGG_WEIGHTS)
+else:
+    vgg, VGG_WEIGHTS = tutorial.pretrained_or_random("VGG16", vgg16_discriminator)
 for name, model in (("from scratch", scratch), ("VGG16-based", vgg)):
     trainable = sum(int(keras.ops.size(w)) for w in model.trainable_weights)
     frozen = sum(int(keras.ops.size(w)) for w in model.non_trainable_weights)
@@ -97,12 +122,13 @@ else:
     epochs = 20
 result = compare_vgg16_discriminator(
     dataset, OUT, epochs=epochs, variant="lsgan", latent_dim=tutorial.LATENT_DIM, width=tutorial.WIDTH,
-    vgg_weights=VGG_WEIGHTS, frozen_until="block3_conv3", seed=0, num_samples=36, verbose=2)
+    vgg_weights=VGG_WEIGHTS, frozen_until="block3_conv3", seed=0, num_samples=36, verbose=2,
+    seconds_per_run=tutorial.seconds(60, 420))
 tutorial.show(result["gif"])
 tutorial.show(result["losses"])
 
 """
-`compare_vgg16_discriminator` wrote, in `tutorials/outputs/06_transfer_with_vgg16/`:
+`compare_vgg16_discriminator` wrote, in `outputs/06_transfer_with_vgg16/`:
 
 - `side_by_side.gif` (and `side_by_side/epoch_NNN.png`): the same 36 latents,
   scratch on the left, VGG16 on the right, epoch by epoch;

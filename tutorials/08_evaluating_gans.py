@@ -8,6 +8,24 @@ Accelerator: GPU (optional; quick mode runs on a CPU)
 """
 
 """
+## Quick or full
+
+**Quick** (the default, and the workshop's): the 5,000 digits that ship with the
+package and small networks; about 1.5 minutes on a 2-core laptop CPU (measured on
+an AVX-512 one; an AVX2-only CPU gets fewer steps in the same time). **Full**: CelebA
+faces at 64x64 with the GANs 101 article's settings, for a GPU. Every training loop
+stops at a time limit, so full mode takes about 20 minutes on a free Colab T4
+(7 of training, about 1 to decode 50,000 faces, and about 10 for its twenty FIDs: each
+takes the square root of a 2048x2048 matrix on the CPU, about 25 s; an estimate, see
+`keras_gans.tutorial`), plus a first-time download of CelebA. `TIME_SCALE` multiplies
+every limit.
+"""
+
+MODE = "quick"  # or "full"
+TIME_SCALE = 1.0  # e.g. 0.2 for a rehearsal, 3.0 for better pictures
+CELEBA = "tfds"  # full mode's faces: "tfds" (a 1.4 GB download), or the path of img_align_celeba/ or of a .zip
+
+"""
 ## Why losses are not enough
 
 A classifier's loss says how good it is. A GAN's losses do not: each network's
@@ -47,19 +65,23 @@ full mode uses Inception.
 ## Setup
 """
 
-import _quick as tutorial
 import keras
 import numpy as np
 from matplotlib.figure import Figure
 
 import keras_gans
-from keras_gans import evaluation
+from keras_gans import evaluation, tutorial
 
-tutorial.describe()
+tutorial.configure(MODE, TIME_SCALE, CELEBA)
 OUT = tutorial.output_dir("08_evaluating_gans")
 keras.utils.set_random_seed(0)
-EXTRACTOR = "digits" if tutorial.QUICK else "inception_v3"
-extractor = evaluation.get_feature_extractor(EXTRACTOR)
+# Quick mode: the digits classifier that ships with the package. Full mode: Keras'
+# InceptionV3 with ImageNet weights, or random ones (said in one line) offline.
+if tutorial.QUICK:
+    extractor = evaluation.get_feature_extractor("digits")
+else:
+    extractor, _ = tutorial.pretrained_or_random(
+        "InceptionV3", lambda weights: evaluation.get_feature_extractor("inception_v3", weights=weights))
 print(f"feature network: {extractor.name}, {extractor.feature_dim} features per image")
 
 """
@@ -71,8 +93,9 @@ noise, and "collapse" (one image repeated).
 """
 
 dataset = tutorial.load_training_data(seed=0)
-real = np.concatenate([batch.numpy() for batch in dataset.take(2000 // tutorial.BATCH_SIZE)])
-set_a, set_b = real[:1000], real[1000:2000]
+N = tutorial.scaled(1000, minimum=32)  # images per set: 1,000 (fewer when TIME_SCALE < 1, a rehearsal)
+real = np.concatenate([batch.numpy() for batch in dataset.unbatch().batch(2 * N).take(1)])
+set_a, set_b = real[:N], real[N:2 * N]
 
 
 def blur(images):
@@ -85,7 +108,7 @@ cases = {
     "real vs other real": set_b,
     "real vs blurred": blur(set_b),
     "real vs noisy": np.clip(set_b + rng.normal(0, 0.5, set_b.shape), -1, 1).astype("float32"),
-    "real vs one image x1000": np.repeat(set_b[:1], 1000, axis=0),
+    "real vs one image repeated": np.repeat(set_b[:1], N, axis=0),
     "real vs uniform noise": rng.uniform(-1, 1, set_b.shape).astype("float32"),
 }
 features_a = extractor.features(set_a)
@@ -93,7 +116,7 @@ scores = {}
 for name, images in cases.items():
     features_b = extractor.features(images)
     fid = evaluation.frechet_distance(features_a, features_b)
-    kid_mean, _ = evaluation.kernel_distance(features_a, features_b, num_subsets=20, subset_size=500)
+    kid_mean, _ = evaluation.kernel_distance(features_a, features_b, num_subsets=20, subset_size=N // 2)
     scores[name] = (fid, kid_mean)
     print(f"{name:>24}:  FID {fid:9.2f}   KID {kid_mean:8.4f}")
 tutorial.save_grid(np.concatenate([set_b[:8], blur(set_b[:8]), cases["real vs noisy"][:8]]),
@@ -115,7 +138,7 @@ KID can come out slightly negative: it is an unbiased estimate of a quantity tha
 is 0 here.)
 """
 
-sizes = [100, 250, 500, 1000]
+sizes = [max(8, N * percent // 100) for percent in (10, 25, 50, 100)]  # 100, 250, 500, 1,000
 fid_by_size, kid_by_size, kid_spread = [], [], []
 for n in sizes:
     fa, fb = extractor.features(set_a[:n]), extractor.features(set_b[:n])
@@ -153,10 +176,10 @@ gan = keras_gans.models.build_gan("dcgan", tutorial.IMAGE_SIZE, tutorial.CHANNEL
                                   width=tutorial.WIDTH, seed=0)
 gan.compile(d_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.5),
             g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
-score = keras_gans.callbacks.FIDCallback(dataset, num_images=500, feature_extractor=EXTRACTOR, name="fid")
+score = keras_gans.callbacks.FIDCallback(dataset, num_images=N // 2, feature_extractor=extractor, name="fid")
 steps_per_epoch = 40 if tutorial.QUICK else None  # short epochs: more points on the curve
 history = gan.fit(dataset.repeat(), epochs=50, steps_per_epoch=steps_per_epoch or 1000, verbose=2,
-                  callbacks=[score, tutorial.TimeLimit(tutorial.seconds(50))])
+                  callbacks=[score, tutorial.TimeLimit(tutorial.seconds(50, 420))])
 figure = keras_gans.plotting.plot_quality(history, "fid")
 tutorial.save_figure(figure, f"{OUT}/fid_over_training.png")
 tutorial.save_grid(gan.generate(36, seed=2), f"{OUT}/final_samples.png", nrow=6)
@@ -172,14 +195,14 @@ which is how you pick the best checkpoint.
 generator model, or a saved `.keras` file) against a dataset in one call. The same
 from the command line:
 
-    keras-gans evaluate --model tutorials/outputs/02_dcgan_with_fit/dcgan.keras --dataset mnist5k
+    keras-gans evaluate --model outputs/02_dcgan_with_fit/dcgan.keras --dataset mnist5k
 """
 
-final_fid = evaluation.compute_fid(gan, dataset, num_images=1000, feature_extractor=EXTRACTOR, verbose=0)
-final_kid, kid_std = evaluation.compute_kid(gan, dataset, num_images=1000, feature_extractor=EXTRACTOR,
-                                         subset_size=500, num_subsets=20, verbose=0)
-print(f"final {EXTRACTOR} FID on 1,000 images: {final_fid:.2f};  KID: {final_kid:.4f} +- {kid_std:.4f}")
-print(f"for reference, real vs real on 1,000 images: FID {scores['real vs other real'][0]:.2f}")
+final_fid = evaluation.compute_fid(gan, dataset, num_images=N, feature_extractor=extractor, verbose=0)
+final_kid, kid_std = evaluation.compute_kid(gan, dataset, num_images=N, feature_extractor=extractor,
+                                         subset_size=N // 2, num_subsets=20, verbose=0)
+print(f"final {extractor.name} FID on {N:,} images: {final_fid:.2f};  KID: {final_kid:.4f} +- {kid_std:.4f}")
+print(f"for reference, real vs real on {N:,} images: FID {scores['real vs other real'][0]:.2f}")
 
 """
 ## What you saw

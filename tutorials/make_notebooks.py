@@ -23,23 +23,16 @@ BRANCH = "main"
 HERE = os.path.dirname(os.path.abspath(__file__))
 NOTEBOOKS = os.path.join(HERE, "notebooks")
 
-INSTALL = f'''# Get keras_gans. In Colab this clones the repository (the tutorials' helper
-# `_quick.py` and the embedded digits live there) and installs the package; in a
-# local checkout it uses the checkout (install it first with `pip install -e .`).
-import os
+INSTALL = f'''# Install keras_gans, unless it is already importable (a local checkout installed with
+# `pip install -e .`, or this cell run before). Everything the tutorials need ships in
+# the package: the helper `keras_gans.tutorial`, the embedded digits, the pretrained generators.
+import importlib.util
 import subprocess
 import sys
 
-REPO = "{REPO}"
-if os.path.exists(os.path.join("..", "_quick.py")):
-    os.chdir("..")  # started from tutorials/notebooks/ in a checkout
-elif not os.path.exists("_quick.py"):
-    folder = REPO.split("/")[1]
-    if not os.path.exists(folder):
-        subprocess.run(["git", "clone", "--depth", "1", f"https://github.com/{{REPO}}.git"], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", f"./{{folder}}"], check=True)
-    os.chdir(os.path.join(folder, "tutorials"))
-print("working in", os.getcwd())'''
+if importlib.util.find_spec("keras_gans") is None:
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
+                    "git+https://github.com/{REPO}@{BRANCH}"], check=True)'''
 
 
 def split_cells(source):

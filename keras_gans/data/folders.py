@@ -1,8 +1,8 @@
-"""Any folder of JPEG/PNG images (CelebA's `img_align_celeba/` among them) as training batches."""
+"""Any folder or .zip of JPEG/PNG images (CelebA's `img_align_celeba/` among them) as training batches."""
 
 import os
 
-from keras_gans.data.images import check_channels, decode_image_files, list_images
+from keras_gans.data.images import ZIP_MEMBER, check_channels, decode_image_files, list_images
 from keras_gans.data.pipeline import batches_from_uint8, cached, check_image_size, subset_indices
 
 
@@ -30,17 +30,23 @@ def files_to_array(files, image_size, num_images, channels, seed, skip_corrupt, 
 
     if cache_dir is None:
         return build()
-    # The cache is keyed on every file's path, size and modification time, so a
-    # changed folder is decoded again instead of serving stale images.
-    stats = [(file, os.path.getsize(file), os.path.getmtime(file)) for file in files]
+    # The cache is keyed on every file's path, size and modification time (a zip
+    # member's: its archive's), so a changed folder is decoded again instead of
+    # serving stale images.
+    def stat(file):
+        on_disk = file.partition(ZIP_MEMBER)[0]
+        return file, os.path.getsize(on_disk), os.path.getmtime(on_disk)
+
+    stats = [stat(file) for file in files]
     return cached(cache_dir, ("files", stats, image_size, channels, skip_corrupt), build)
 
 
 def load_image_folder(path, image_size=64, batch_size=128, num_images=None, channels=3, seed=None,
                       skip_corrupt=False, cache_dir=None, shuffle=True, drop_remainder=True):
-    """Any folder of JPEG/PNG images as a `tf.data.Dataset` of float32 batches in [-1, 1].
+    """Any folder (or .zip) of JPEG/PNG images as a `tf.data.Dataset` of float32 batches in [-1, 1].
 
-    The folder is searched recursively, in a stable (sorted) order. Every image goes
+    The folder is searched recursively, in a stable (sorted) order; a zip archive is
+    read as it is, without unpacking. Every image goes
     through the shared path once: decode, centre crop to a square, antialiased
     resize to `image_size`, kept as uint8 (in memory, or in a .npy file in
     `cache_dir` that the next call memory-maps instead of decoding again). Each epoch
@@ -52,7 +58,7 @@ def load_image_folder(path, image_size=64, batch_size=128, num_images=None, chan
     the middle of training.
 
     Args:
-        path: the folder.
+        path: the folder, or a .zip archive of images.
         image_size: side of the square images, one of 16, 28, 32, 64, 128.
         batch_size: images per batch.
         num_images: a deterministic subset of this many images (the same `seed`

@@ -7,6 +7,8 @@ centre-cropped to a square and resized with area averaging when shrinking.
 
 import os
 import warnings
+import zipfile
+import zlib
 
 import numpy as np
 import tensorflow as tf
@@ -128,31 +130,77 @@ def decode_centre_square(contents, channels, image_size=None):
     return square
 
 
-def list_images(path):
-    """Every JPEG/PNG/BMP file under `path`, recursively, as a sorted list of paths.
+ZIP_MEMBER = "::"  # "archive.zip::folder/image.jpg" names an image inside a zip archive
 
-    The order is stable (sorted relative paths), so subsets and caches do not depend
-    on the file system. Hidden files and folders (names starting with ".") are left out.
+
+def list_images(path):
+    """Every JPEG/PNG/BMP image in a folder (recursively) or in a .zip archive, as a sorted list.
+
+    A zip is read as it is, without unpacking (Kaggle's CelebA archive, say): its images
+    are listed as "archive.zip::folder/image.jpg". The order is stable (sorted relative
+    paths), so subsets and caches do not depend on the file system. Hidden files and
+    folders (names starting with "."), and macOS' `__MACOSX/` copies, are left out.
 
     Raises:
-        FileNotFoundError: `path` is not a folder, or holds no image file.
+        FileNotFoundError: `path` is neither a folder nor a zip, or holds no image.
     """
     path = os.fspath(path)
-    if not os.path.isdir(path):
-        what = "is a file, not a folder" if os.path.exists(path) else "does not exist"
-        raise FileNotFoundError(f"Invalid value for argument `path`. Expected a folder of images. "
+    if os.path.isfile(path) and zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            members = [name for name in archive.namelist() if _is_image_name(name)]
+        files = [f"{path}{ZIP_MEMBER}{name}" for name in sorted(members)]
+    elif os.path.isdir(path):
+        files = []
+        for folder, subfolders, names in os.walk(path):
+            subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+            files.extend(os.path.join(folder, name) for name in names if _is_image_name(name))
+        files.sort(key=lambda file: os.path.relpath(file, path))
+    else:
+        what = "is a file, but not a zip archive" if os.path.exists(path) else "does not exist"
+        raise FileNotFoundError(f"Invalid value for argument `path`. Expected a folder or a .zip of images. "
                                 f"{path!r} {what}.")
-    files = []
-    for folder, subfolders, names in os.walk(path):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-        files.extend(os.path.join(folder, name) for name in names
-                     if name.lower().endswith(IMAGE_EXTENSIONS) and not name.startswith("."))
     if not files:
         raise FileNotFoundError(
-            f"No images in {path!r}: searched it and its subfolders for files ending in "
+            f"No images in {path!r}: searched it (and its subfolders) for files ending in "
             f"{', '.join(IMAGE_EXTENSIONS)}."
         )
-    return sorted(files, key=lambda file: os.path.relpath(file, path))
+    return files
+
+
+def _is_image_name(name):
+    parts = name.replace("\\", "/").split("/")
+    return (name.lower().endswith(IMAGE_EXTENSIONS) and "__MACOSX" not in parts
+            and not any(part.startswith(".") for part in parts))
+
+
+def _encoded_images(files):
+    """(index, encoded bytes) of every file, as a dataset: read by TensorFlow, or from their zip archives."""
+    if not any(ZIP_MEMBER in file for file in files):
+        dataset = tf.data.Dataset.from_tensor_slices((np.arange(len(files)), tf.constant(files, tf.string)))
+        return dataset.map(lambda index, file: (index, tf.io.read_file(file)),
+                           num_parallel_calls=tf.data.AUTOTUNE, deterministic=False)
+
+    def read():
+        archives = {}
+        try:
+            for index, file in enumerate(files):
+                archive, _, member = file.partition(ZIP_MEMBER)
+                if member:
+                    if archive not in archives:  # open each archive once: its directory is read on opening
+                        archives[archive] = zipfile.ZipFile(archive)
+                    try:
+                        yield index, archives[archive].read(member)
+                    except (zipfile.BadZipFile, KeyError, OSError, zlib.error):
+                        continue  # found missing by its index, and named, like an undecodable file
+                else:
+                    with open(file, "rb") as f:
+                        yield index, f.read()
+        finally:
+            for archive in archives.values():
+                archive.close()
+
+    signature = (tf.TensorSpec((), tf.int64), tf.TensorSpec((), tf.string))
+    return tf.data.Dataset.from_generator(read, output_signature=signature)
 
 
 def decode_image_files(files, image_size=64, channels=3, skip_corrupt=False):
@@ -163,7 +211,8 @@ def decode_image_files(files, image_size=64, channels=3, skip_corrupt=False):
     Images smaller than `image_size` are upscaled, with a warning.
 
     Args:
-        files: list of image paths (JPEG, PNG, BMP).
+        files: list of image paths (JPEG, PNG, BMP), or images in zip archives
+            ("archive.zip::member.jpg", as `list_images` names them).
         image_size: side of the square output images.
         channels: 1 or 3.
         skip_corrupt: leave out files that cannot be decoded (with a warning that
@@ -178,15 +227,15 @@ def decode_image_files(files, image_size=64, channels=3, skip_corrupt=False):
     """
     check_channels(channels)
 
-    def decode(index, file):
-        square = decode_centre_square(tf.io.read_file(file), channels, image_size)
+    def decode(index, contents):
+        square = decode_centre_square(contents, channels, image_size)
         return index, resize_square(square, image_size), tf.shape(square)[0] < image_size
 
     files = list(files)
-    dataset = tf.data.Dataset.from_tensor_slices((np.arange(len(files)), tf.constant(files, tf.string)))
     # Decoding errors are dropped here and found again by their missing index, which
     # is how a bad file gets named (tf.data's own error would not name it).
-    dataset = dataset.map(decode, num_parallel_calls=tf.data.AUTOTUNE, deterministic=False).ignore_errors()
+    dataset = _encoded_images(files).map(decode, num_parallel_calls=tf.data.AUTOTUNE,
+                                         deterministic=False).ignore_errors()
     images, kept, small = collect(dataset, len(files), image_size, channels)
 
     bad = [file for file, ok in zip(files, kept) if not ok]

@@ -26,13 +26,14 @@ _CELEBA_FILES = ("img_align_celeba.zip", "list_eval_partition.txt", "list_attr_c
 
 _CELEBA_HOW_TO = (
     "Get CelebA one of these ways:\n"
-    "  1. As an image folder: unzip img_align_celeba.zip (from "
-    "https://mmlab.ie.cuhk.edu.hk/projects/CelebA.html, or the Kaggle copy "
-    "'jessicali9530/celeba-dataset') and call load_celeba(source='path/to/img_align_celeba'); "
-    "the flat official layout and Kaggle's nested one both work.\n"
+    "  1. Kaggle's copy as it is: `kaggle datasets download -d jessicali9530/celeba-dataset` "
+    "(or the official img_align_celeba.zip from https://mmlab.ie.cuhk.edu.hk/projects/CelebA.html), then "
+    "load_celeba(source='celeba-dataset.zip') (keras-gans: --dataset celeba-dataset.zip); a zip is read "
+    "without unpacking, and an unpacked img_align_celeba/ folder works the same way.\n"
     "  2. Through tfds with files you fetched yourself: put " + ", ".join(_CELEBA_FILES)
     + " in one folder and pass manual_dir='that/folder'.\n"
-    "  3. Let tfds download it (1.4 GB from Google Drive, often over its quota): download=True."
+    "  3. Let tfds download it (1.4 GB from Google Drive, often over its daily quota): download=True "
+    "(--download)."
 )
 
 
@@ -63,7 +64,14 @@ def _tfds_split(name, split, data_dir=None, download=False, manual_dir=None):
         builder.download_and_prepare(download_config=tfds.download.DownloadConfig(manual_dir=manual_dir))
         return builder.as_dataset(**options)
     if download:
-        return tfds.load(name, data_dir=data_dir, download=True, **options)
+        try:
+            return tfds.load(name, data_dir=data_dir, download=True, **options)
+        except Exception as error:  # tfds raises several kinds (quota, checksum, network)
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            if name != "celeb_a":
+                raise OSError(f"tfds could not download {name!r} ({reason}).") from None
+            raise OSError(f"tfds could not download CelebA ({reason}). tfds fetches it from Google Drive, "
+                          "which refuses downloads once a file's daily quota is used up. " + _CELEBA_HOW_TO) from None
     message = f"The tfds dataset {name!r} is not prepared in {where}, and download=False. "
     if name == "celeb_a":
         raise FileNotFoundError(message + _CELEBA_HOW_TO)

@@ -15,8 +15,9 @@ import keras
 import numpy as np
 from keras import ops
 
-_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DIGITS_CLASSIFIER_PATH = os.path.join(_ROOT, "saved_models", "digits_classifier", "digits_classifier.keras")
+from keras_gans import shipped
+
+DIGITS_CLASSIFIER_PATH = shipped.path("saved_models/digits_classifier/digits_classifier.keras")
 
 
 def digits_classifier(num_classes=10, feature_dim=128):
@@ -108,9 +109,9 @@ def digits_extractor(weights):
     else:
         if not os.path.exists(path):
             raise FileNotFoundError(
-                f"The digits classifier is not at {path}. It ships in the repository's "
-                "`saved_models/digits_classifier/` folder; clone the repository or train it with "
-                "`python saved_models/digits_classifier/train_digits_classifier.py`."
+                f"The digits classifier is not at {path}: this installation of keras_gans is incomplete "
+                "(it ships with the package). Reinstall it, or train the classifier with "
+                "`python saved_models/digits_classifier/train_digits_classifier.py` in a clone."
             )
         classifier = keras.saving.load_model(path, compile=False)
     model = keras.Model(classifier.inputs, classifier.get_layer("features").output, name="digits_features")

@@ -32,7 +32,7 @@ import os
 import keras
 import numpy as np
 
-from keras_gans import checks, data, files, plotting, precision, runs
+from keras_gans import callbacks, checks, data, files, plotting, precision, runs
 from keras_gans import models as gan_models
 from keras_gans.evaluation import compute_fid
 
@@ -114,7 +114,7 @@ def _quality_function(quality, dataset, image_size, output_dir, seed):
 def compare(models=DEFAULT_MODELS, num_images=DEFAULT_NUM_IMAGES, epochs=None, output_dir="comparison",
             dataset="mnist5k", image_size=32, batch_size=None, latent_dim=None, width=None, seed=0,
             quick=False, quality="digits", num_samples=16, mixed_precision=False, verbose=1, overwrite=False,
-            data_options=None, augment=None, ema=None):
+            data_options=None, seconds_per_run=None, augment=None, ema=None):
     """Train each variant on each subset size and write samples, GIFs, curves and a summary.
 
     The workshop experiment of the GANs 101 article (its Table 2: DCGAN, LSGAN and
@@ -140,8 +140,10 @@ def compare(models=DEFAULT_MODELS, num_images=DEFAULT_NUM_IMAGES, epochs=None, o
         mixed_precision: train under `mixed_float16` (for GPUs).
         verbose: 1 prints a line per run; 2 also shows Keras' progress bars.
         overwrite: empty a non-empty `output_dir` first (otherwise it is refused).
-        data_options: more arguments of `keras_gans.data.load` (e.g. CelebA's
-            `source=` folder, `data_dir=`, `download=True`).
+        data_options: more arguments of `keras_gans.data.load` (e.g. `data_dir=`,
+            `download=True`, `cache_dir=`).
+        seconds_per_run: stop each run after this many seconds of training, if its
+            epochs have not ended it first (None: no limit).
         augment: DiffAugment policy of every run, e.g. "diffaugment" (see `keras_gans.GAN`).
         ema: generator moving-average decay of every run, e.g. 0.999; the samples, the
             quality score and each run's `generator.keras` then come from the average.
@@ -182,7 +184,7 @@ def compare(models=DEFAULT_MODELS, num_images=DEFAULT_NUM_IMAGES, epochs=None, o
                     run_dir = os.path.join(output_dir, f"{name}_{n}")
                     run_config = {**config, "model": name, "num_images": n}
                     histories[(name, n)], samples[(name, n)], row, gan = _train_one(
-                        name, train_data, run_dir, run_config, num_samples, verbose)
+                        name, train_data, run_dir, run_config, num_samples, verbose, seconds_per_run)
                     row["quality"] = quality_fn(gan) if quality_fn else None
                     rows.append(row)
                     if verbose:
@@ -196,7 +198,7 @@ def compare(models=DEFAULT_MODELS, num_images=DEFAULT_NUM_IMAGES, epochs=None, o
     return rows
 
 
-def _train_one(name, train_data, run_dir, config, num_samples, verbose):
+def _train_one(name, train_data, run_dir, config, num_samples, verbose, seconds_per_run):
     """One run of the comparison: its per-step history, final samples, summary row and the GAN."""
     seed = config["seed"]
     keras.utils.set_random_seed(seed)  # same initial weights for the same architecture
@@ -205,7 +207,8 @@ def _train_one(name, train_data, run_dir, config, num_samples, verbose):
                                augment=config["augment"], ema=config["ema"])
     gan.compile()  # each variant's own paper optimizers
     result = runs.train(gan, train_data, run_dir, config["epochs"], config=config, num_samples=num_samples,
-                        sample_seed=seed, verbose=2 if verbose >= 2 else 0)
+                        sample_seed=seed, verbose=2 if verbose >= 2 else 0,
+                        callbacks=[callbacks.TimeLimit(seconds_per_run)])
     samples = gan.generate(np.load(os.path.join(run_dir, "latents.npy")))
     row = _summary_row(name, config["num_images"], config["epochs"], result["epoch_history"],
                        result["history"])

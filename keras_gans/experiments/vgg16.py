@@ -14,7 +14,7 @@ import os
 
 import keras
 
-from keras_gans import networks, plotting, runs
+from keras_gans import callbacks, networks, plotting, runs
 from keras_gans.models import variant_class
 
 RUNS = ("scratch", "vgg16")
@@ -23,7 +23,7 @@ RUNS = ("scratch", "vgg16")
 def compare_vgg16_discriminator(dataset, output_dir, epochs=5, variant="lsgan", latent_dim=128, width=64,
                                 vgg_weights="imagenet", frozen_until="block3_conv3", unfreeze_from=None,
                                 normalization="batch", learning_rate=2e-4, beta_1=0.5, seed=0, num_samples=64,
-                                verbose=1, overwrite=False, **compile_kwargs):
+                                verbose=1, overwrite=False, seconds_per_run=None, **compile_kwargs):
     """Train the same GAN with a scratch and a VGG16 discriminator, and write them side by side.
 
     Written to `output_dir`:
@@ -54,6 +54,8 @@ def compare_vgg16_discriminator(dataset, output_dir, epochs=5, variant="lsgan", 
         num_samples: images per grid.
         verbose: Keras progress output.
         overwrite: empty a non-empty `output_dir` first.
+        seconds_per_run: stop each run after this many seconds of training, if its
+            epochs have not ended it first (None: no limit).
         **compile_kwargs: passed to `compile` (e.g. `jit_compile=True`).
 
     Returns:
@@ -83,7 +85,8 @@ def compare_vgg16_discriminator(dataset, output_dir, epochs=5, variant="lsgan", 
             config = {"experiment": "vgg16", "run": run, "vgg_weights": str(vgg_weights),
                       "frozen_until": frozen_until, "unfreeze_from": unfreeze_from, "seed": seed}
             result = runs.train(gan, dataset, os.path.join(output_dir, run), epochs, config=config,
-                                num_samples=num_samples, sample_seed=seed, verbose=verbose)
+                                num_samples=num_samples, sample_seed=seed, verbose=verbose,
+                                callbacks=[callbacks.TimeLimit(seconds_per_run)])
             histories[run] = result["history"]
         gif = _side_by_side(output_dir, epochs)
         losses = os.path.join(output_dir, "losses.png")
