@@ -179,11 +179,12 @@ and to a single run:
 
 What was measured on a 2-core Intel Xeon (AVX-512) CPU, so you know what to expect:
 
-- this tutorial in quick mode (on a busy machine: about 900 steps per run in its time
-  limit): DiffAugment roughly halved the digits FID of the 1,000-digit run (34.9 against
-  65.2; with EMA 38.6 against 71.1) and raised the classifier's confidence (0.80 against
-  0.75). The plain generator drew thick, blotchy shapes, DiffAugment thinner, cleaner
-  strokes; both had some readable digits among them;
+- this tutorial in quick mode, run twice on a busy machine (650 to 900 steps per run in
+  its time limit, so the two runs of one go were not always equal): DiffAugment gave the
+  1,000-digit run a digits FID of 34.9 and 51.4 against 65.2 and 88.2 without it, and a
+  higher classifier confidence (0.80 and 0.76 against 0.75 and 0.73). The plain
+  generator drew thick, blotchy shapes, DiffAugment thinner, cleaner strokes; both had
+  some readable digits among them. The average (EMA) did not help in runs this short;
 - after 3,000 steps with the settings of `keras-gans train` (latent 128 instead of 64)
   (`benchmarks/small_data.py`, `benchmarks/RESULTS.md`), neither option made a
   measurable difference: 1,000 digits scored a digits FID of about 22 either way (21.2
