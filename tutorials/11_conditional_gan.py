@@ -157,8 +157,8 @@ tutorial.save_grid(grid, f"{OUT}/class_grid.png", nrow=CLASSES)
 """
 ## A conditional generator trained for longer
 
-The package ships one: `saved_models/cdcgan_digits/`, what `keras-gans train --model
-cdcgan` gives (5,460 steps; its model card has the command, the time and the scores).
+The package ships one: `saved_models/cdcgan_digits/`, what
+`keras-gans train --model cdcgan` gives (5,460 steps; its model card has the command, the time and the scores).
 It is a plain Keras model with two inputs, `[latents (B, 128), labels (B,)]`, so the
 rest of this tutorial calls it directly; your own `gan.generator` works the same way.
 """
