@@ -46,6 +46,8 @@ CONFIGS = {
     # name: image size, channels, batch, latent, width, model
     "dcgan64": dict(image_size=64, channels=3, batch_size=128, latent_dim=128, width=64, model="dcgan"),
     "digits32": dict(image_size=32, channels=1, batch_size=64, latent_dim=128, width=64, model="dcgan"),
+    # The networks of the default `keras-gans train` (no PyTorch anchor of the same networks).
+    "default32": dict(image_size=32, channels=1, batch_size=32, latent_dim=128, width=32, model="dcgan"),
     "wgan-gp64": dict(image_size=64, channels=3, batch_size=128, latent_dim=128, width=64, model="wgan-gp"),
 }
 
@@ -165,6 +167,18 @@ def cpu_name():
     return platform.processor() or platform.machine()
 
 
+def cpu_kind():
+    """"AVX-512" or "AVX2 only" (or the architecture), and any ISA cap set by environment variable."""
+    try:
+        flags = open("/proc/cpuinfo").read()
+    except OSError:
+        flags = ""
+    kind = "AVX-512" if "avx512f" in flags else "AVX2 only" if "avx2" in flags else platform.machine()
+    caps = [f"{name}={os.environ[name]}" for name in ("ONEDNN_MAX_CPU_ISA", "ATEN_CPU_CAPABILITY")
+            if name in os.environ]
+    return kind + (f" (emulated: {', '.join(caps)})" if caps else "")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -210,7 +224,7 @@ def main(argv=None):
 
     load = f"load average {load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after (1 min)"
     table = markdown_table(rows)
-    machine = (f"{cpu_name()}, {os.cpu_count()} cores, {load}; TensorFlow {tf.__version__}, "
+    machine = (f"{cpu_name()}, {cpu_kind()}, {os.cpu_count()} cores, {load}; TensorFlow {tf.__version__}, "
                f"Keras {keras.__version__}")
     command = "python benchmarks/train_speed.py " + " ".join(argv if argv is not None else sys.argv[1:])
     print("\n" + table + "\n" + machine)
@@ -264,7 +278,7 @@ def measure(args, steps, jit, threads, onednn):
 
     config = CONFIGS[args.config]
     jit_modes = {"default": ["default"], "on": [True], "off": [False], "both": [False, True]}[jit]
-    use_torch = not args.no_torch and os.path.exists(TORCH_PYTHON)
+    use_torch = not args.no_torch and os.path.exists(TORCH_PYTHON) and args.config != "default32"
     digits_path = digits_file() if use_torch and config["image_size"] == 32 else None
 
     shape = (config["batch_size"], config["image_size"], config["image_size"], config["channels"])

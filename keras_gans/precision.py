@@ -1,4 +1,6 @@
-"""Mixed precision in one call."""
+"""Mixed precision in one call, and the CPU rule for XLA."""
+
+import os
 
 import keras
 import tensorflow as tf
@@ -44,3 +46,36 @@ def enable_mixed_precision(policy=None, verbose=True):
     if verbose:
         print(f"keras_gans: global dtype policy is now {policy}.")
     return policy
+
+
+def xla_by_rule():
+    """What a GAN's `compile(jit_compile="auto")` uses: XLA on a CPU where TensorFlow runs without oneDNN.
+
+    Keras' own "auto" turns XLA on for GPUs and leaves it off on every CPU. On a CPU the
+    figures of this project (benchmarks/RESULTS.md, issue 18) split by whether
+    TensorFlow uses its oneDNN kernels, which it does by default only on x86 CPUs with
+    AVX-512 VNNI, bfloat16 or AMX units:
+      - oneDNN off (AVX2-only laptops, ARM): XLA trained 1.5x faster at 64 px and
+        1.7-1.8x at 32 px, so it is on;
+      - oneDNN on: XLA measured 0.5x at 64 px and 1.2x at 32 px, so it stays off.
+    `keras-gans train` measures both for long runs instead (`runs.faster_jit_compile`).
+    The environment variable KERAS_GANS_JIT_COMPILE=on or off overrides the rule.
+
+    Returns:
+        True or False on a CPU; "auto" (Keras decides) when a GPU is visible.
+    """
+    forced = os.environ.get("KERAS_GANS_JIT_COMPILE", "").lower()
+    if forced in ("on", "off"):
+        return forced == "on"
+    if tf.config.list_physical_devices("GPU"):
+        return "auto"
+    return not onednn_enabled()
+
+
+def onednn_enabled():
+    """Whether TensorFlow runs its oneDNN kernels (TF_ENABLE_ONEDNN_OPTS, or its default for this CPU)."""
+    try:
+        from tensorflow.python.util import _pywrap_util_port  # TensorFlow's own answer; not public API
+    except ImportError:  # pragma: no cover - a TensorFlow that moved it: assume its x86 default
+        return os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1").lower() not in ("0", "false")
+    return bool(_pywrap_util_port.IsMklEnabled())

@@ -32,6 +32,7 @@ import socket
 import time
 
 import keras
+import tensorflow as tf
 
 from keras_gans import callbacks as gan_callbacks
 from keras_gans import data, files, models, plotting, precision, transfer
@@ -209,8 +210,8 @@ def build(options):
 
     The options are those of `keras-gans train`, as its `config.json` stores them:
     model, dataset, image_size, batch_size, num_images, seed, latent_dim, width,
-    d_lr, g_lr, beta_1, mixed_precision, jit_compile, augment, ema, for "cdcgan"
-    loss and conditioning (it trains on `(images, labels)` batches), and for
+    d_lr, g_lr, beta_1, mixed_precision, jit_compile, epochs, augment, ema, for
+    "cdcgan" loss and conditioning (it trains on `(images, labels)` batches), and for
     fine-tuning init_from, transfer, freeze_d, keep_optimizer_state; data_dir,
     download and skip_corrupt reach the data loader. Options a run folder predates
     (augment, ema, loss, conditioning) take their defaults.
@@ -233,16 +234,78 @@ def build(options):
     # Older run folders stored a bool.
     jit_compile = {"on": True, "off": False, True: True, False: False}.get(options["jit_compile"], "auto")
     if options.get("init_from"):
-        return _fine_tuned(options, channels, d_optimizer, g_optimizer, jit_compile), dataset
-    extra = {"augment": options.get("augment"), "ema": options.get("ema")}
-    if conditional:
-        extra.update(num_classes=data.LABELLED[options["dataset"]],
-                     conditioning=options.get("conditioning") or "projection",
-                     loss=options.get("loss") or "bce")
-    gan = models.build_gan(options["model"], options["image_size"], channels, options["latent_dim"],
-                           width=options["width"], seed=options["seed"], **extra)
-    gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, jit_compile=jit_compile)
+        gan = _fine_tuned(options, channels, d_optimizer, g_optimizer, jit_compile)
+    else:
+        extra = {"augment": options.get("augment"), "ema": options.get("ema")}
+        if conditional:
+            extra.update(num_classes=data.LABELLED[options["dataset"]],
+                         conditioning=options.get("conditioning") or "projection",
+                         loss=options.get("loss") or "bce")
+        gan = models.build_gan(options["model"], options["image_size"], channels, options["latent_dim"],
+                               width=options["width"], seed=options["seed"], **extra)
+        gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, jit_compile=jit_compile)
+    steps = options["epochs"] * max(int(dataset.cardinality()), 0)
+    measure = (jit_compile == "auto" and steps >= MEASURE_XLA_FROM_STEPS
+               and not os.environ.get("KERAS_GANS_JIT_COMPILE") and not tf.config.list_physical_devices("GPU"))
+    if measure:
+        gan.jit_compile, step_seconds = faster_jit_compile(gan, dataset)
+        print(f"About {steps * step_seconds / 60:.1f} minutes of training: {options['epochs']} epochs of "
+              f"{steps // options['epochs']} steps at {1 / step_seconds:.0f} steps/s, as measured just now.")
     return gan, dataset
+
+
+# A CPU run this long chooses XLA by measurement (about 10-20 s: XLA compiles the step); shorter
+# runs would not earn that back and follow `precision.xla_by_rule` (GAN.compile's "auto").
+MEASURE_XLA_FROM_STEPS = 500
+
+
+def faster_jit_compile(gan, dataset, steps=6, rounds=3, log=print):
+    """Whether XLA (`jit_compile=True`) trains `gan` faster on this machine, measured on two copies of it.
+
+    Keras' "auto" turns XLA on for GPUs and leaves it off on every CPU. On CPUs the
+    answer depends on the CPU and the model: this project measured XLA at 0.5x for the
+    64 px DCGAN and 1.2x for the 32 px default networks on an AVX-512 CPU, and 1.5x and
+    1.8x on an AVX2-only one, where TensorFlow leaves its oneDNN kernels off and XLA's
+    own are faster (benchmarks/RESULTS.md). So it is measured: two copies of `gan`
+    (same architecture, fresh weights, their own optimizers), one with XLA and one
+    without, take turns training `steps` timed steps, `rounds` times, after an untimed
+    first step (tracing, XLA's compilation); the best round of each counts, so a moment
+    of load on the machine does not decide. `gan` itself is not touched.
+
+    Returns:
+        (True or False, seconds per step of the faster), after saying which was faster.
+    """
+    copies = {}
+    for jit in (False, True):
+        copies[jit] = type(gan).from_config(gan.get_config())
+        copies[jit].compile(d_optimizer=type(gan.d_optimizer).from_config(gan.d_optimizer.get_config()),
+                            g_optimizer=type(gan.g_optimizer).from_config(gan.g_optimizer.get_config()),
+                            jit_compile=jit)
+    seconds = {False: float("inf"), True: float("inf")}
+    for _ in range(rounds):
+        for jit, copy in copies.items():
+            clock = _StepClock()
+            copy.fit(dataset.repeat(), epochs=1, steps_per_epoch=1 + steps, shuffle=False, verbose=0,
+                     callbacks=[clock])
+            seconds[jit] = min(seconds[jit], clock.seconds_after(1) / steps)
+    faster = seconds[True] < seconds[False]
+    log(f"XLA {'on' if faster else 'off'}: a training step took {1000 * seconds[True]:.0f} ms with XLA and "
+        f"{1000 * seconds[False]:.0f} ms without, on this machine (--jit-compile on|off chooses).")
+    return faster, seconds[faster]
+
+
+class _StepClock(keras.callbacks.Callback):
+    """When each training step ended (timed inside `fit`: a `fit` call's own start and end are left out)."""
+
+    def on_train_begin(self, logs=None):
+        self.ends = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.ends.append(time.perf_counter())
+
+    def seconds_after(self, warm_up):
+        """Seconds from the end of step `warm_up` to the end of the last step."""
+        return self.ends[-1] - self.ends[warm_up - 1]
 
 
 def image_spec(dataset):

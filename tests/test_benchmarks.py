@@ -56,3 +56,34 @@ def test_small_data_benchmark_writes_its_table_and_samples(tmp_path):
     assert "`python benchmarks/small_data.py --steps 2" in text and "| DiffAugment + EMA | " in text
     assert ("AVX-512" in text) or ("AVX2 only" in text)
     assert (tmp_path / "samples.png").stat().st_size > 0
+
+
+def test_default_run_settings_scores_each_setting_and_writes_the_table(tmp_path, monkeypatch):
+    import default_run_settings
+
+    # Tiny networks (width 8), with and without the generator average.
+    monkeypatch.setitem(default_run_settings.SETTINGS, "tiny", (16, 2e-4, 2e-4, 0.5, None, 8))
+    monkeypatch.setitem(default_run_settings.SETTINGS, "tiny_ema", (16, 2e-4, 2e-4, 0.5, 0.9, 8))
+    results = tmp_path / "RESULTS.md"
+    default_run_settings.main(["--images", "64", "--every", "32", "--settings", "tiny", "tiny_ema",
+                               "--results", str(results)])
+    lines = results.read_text().splitlines()
+    assert "| setting (batch, G lr, D lr, beta_1, EMA, width) | 32 images | 64 images |" in lines
+    for name in ("tiny", "tiny_ema"):
+        row = next(line for line in lines if line.startswith(f"| {name} ("))
+        scores = [float(cell) for cell in row.strip("|").split("|")[1:]]
+        assert len(scores) == 2 and all(score > 0 for score in scores)  # FIDs of 2 and 4 steps of training
+
+
+def test_the_phase_form_of_the_transposed_convolution_is_the_same_mathematics():
+    import keras
+    import numpy as np
+    from transposed_conv_forms import PhaseConv2DTranspose
+
+    reference = keras.layers.Conv2DTranspose(4, 4, strides=2, padding="same", use_bias=False)
+    phases = PhaseConv2DTranspose(4, 4, strides=2, padding="same", use_bias=False)
+    x = np.random.default_rng(0).standard_normal((2, 5, 6, 3)).astype("float32")
+    reference(x), phases(x)
+    phases.kernel.assign(reference.kernel)
+    assert phases(x).shape == (2, 10, 12, 4)
+    np.testing.assert_allclose(phases(x), reference(x), atol=1e-5)

@@ -15,6 +15,23 @@ TINY = ["--epochs", "2", "--num-images", "64", "--batch-size", "32", "--width", 
         "--verbose", "0"]
 
 
+def defaults_of(argv):
+    _, args = cli.parse(["train", *argv])
+    return cli.run_defaults({key: value for key, value in vars(args).items() if key not in cli._NOT_STORED})
+
+
+def test_the_default_run_and_other_runs_get_their_own_defaults():
+    default = defaults_of([])
+    assert (default["epochs"], default["d_lr"], default["g_lr"]) == (cli.DEFAULT_RUN_EPOCHS, 6e-4, 6e-4)
+    assert (default["width"], default["batch_size"]) == (32, 32)
+    typed = defaults_of(["--epochs", "3", "--d-lr", "1e-4"])
+    assert (typed["epochs"], typed["d_lr"], typed["g_lr"]) == (3, 1e-4, 6e-4)
+    for argv in (["--model", "lsgan"], ["--image-size", "64"]):
+        other = defaults_of(argv)
+        assert (other["epochs"], other["d_lr"], other["g_lr"]) == (35, None, None)  # the variant's own rates
+    assert defaults_of(["--image-size", "64"])["batch_size"] == 128
+
+
 def test_train_then_generate(tmp_path):
     run = str(tmp_path / "run")
     assert cli.main(["train", "--output", run, *TINY]) == 0

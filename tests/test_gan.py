@@ -123,3 +123,23 @@ def test_keras_round_trip_generates_identically_and_keeps_training(tmp_path):
     history = loaded.fit(dataset(), epochs=1, verbose=0)
     assert np.isfinite(history.history["d_loss"][-1])
     assert int(loaded.g_optimizer.iterations) == 8
+
+
+def test_auto_jit_compile_follows_the_cpu_rule_and_the_environment_overrides_it(monkeypatch):
+    from keras_gans import precision
+
+    def compiled_jit():
+        gan = keras_gans.DCGAN(*tiny_networks(), seed=0)
+        gan.compile()
+        return gan.jit_compile
+
+    monkeypatch.delenv("KERAS_GANS_JIT_COMPILE", raising=False)
+    for onednn, xla in ((True, False), (False, True)):  # XLA exactly where TensorFlow runs without oneDNN
+        monkeypatch.setattr(precision, "onednn_enabled", lambda onednn=onednn: onednn)
+        assert compiled_jit() is xla
+    for forced, xla in (("on", True), ("off", False)):
+        monkeypatch.setenv("KERAS_GANS_JIT_COMPILE", forced)
+        assert compiled_jit() is xla
+    gan = keras_gans.DCGAN(*tiny_networks(), seed=0)
+    gan.compile(jit_compile=True)  # an explicit choice is kept
+    assert gan.jit_compile is True

@@ -11,10 +11,11 @@ import imageio.v3 as iio
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 from conftest import random_images, tiny_networks
 
 import keras_gans
-from keras_gans import callbacks, files
+from keras_gans import callbacks, files, runs
 
 
 def test_a_failed_write_leaves_the_previous_file(tmp_path):
@@ -122,3 +123,25 @@ def test_resume_refuses_what_it_cannot_continue(tmp_path):
     assert err.strip().splitlines()[-1] == (
         f"keras-gans train: error: --image-size 64 contradicts the run in {tmp_path}, which was started "
         "with --image-size 32; leave --image-size out to resume it")
+
+
+def test_xla_is_chosen_by_timing_two_copies_and_the_gan_is_left_as_it_was():
+    gan = make_gan()
+    before = [w.copy() for w in gan.get_weights()]
+    dataset = tf.data.Dataset.from_tensor_slices(random_images(32)).batch(16)
+    said = []
+    choice, seconds = runs.faster_jit_compile(gan, dataset, steps=2, rounds=1, log=said.append)
+    assert choice in (True, False) and 0 < seconds < 60
+    assert len(said) == 1 and said[0].startswith(f"XLA {'on' if choice else 'off'}: a training step took ")
+    for a, b in zip(before, gan.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert int(gan.g_optimizer.iterations) == 0
+
+
+def test_a_short_run_does_not_measure_xla(capsys):
+    options = dict(model="dcgan", dataset="mnist5k", image_size=32, batch_size=32, num_images=64, seed=0,
+                   latent_dim=16, width=8, d_lr=2e-4, g_lr=2e-4, beta_1=0.5, mixed_precision=False,
+                   jit_compile="auto", epochs=2)
+    gan, _ = runs.build(options)
+    assert gan.jit_compile is False
+    assert "XLA" not in capsys.readouterr().out
