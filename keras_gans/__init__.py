@@ -10,7 +10,7 @@
 The layers, lowest first (a module imports only from layers below it):
 
     checks, files, pixels, shipped, losses,     argument checks, atomic files, pixel ranges, shipped files,
-    precision                                   loss maths, mixed precision
+    precision, augment                          loss maths, mixed precision, DiffAugment
     networks/                                   generator and discriminator builders
     models/                                     the GANs, one paper per file, each with its train_step
     data/                                       tf.data pipelines, one module per source
@@ -26,6 +26,7 @@ finds them in any process that imported keras_gans.
 """
 
 from keras_gans import (
+    augment,
     callbacks,
     checks,
     data,
@@ -41,13 +42,14 @@ from keras_gans import (
     runs,
     transfer,
 )
-from keras_gans.models import DCGAN, GAN, LSGAN, SAGAN, WGAN, WGANGP
+from keras_gans.models import DCGAN, GAN, LSGAN, SAGAN, WGAN, WGANGP, ConditionalGAN
 from keras_gans.precision import enable_mixed_precision
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "DCGAN", "GAN", "LSGAN", "SAGAN", "WGAN", "WGANGP", "callbacks", "checks", "data",
+    "ConditionalGAN", "DCGAN", "GAN", "LSGAN", "SAGAN", "WGAN", "WGANGP", "augment", "callbacks", "checks",
+    "data",
     "enable_mixed_precision", "evaluation", "experiments", "files", "generation", "losses", "models",
     "networks", "plotting", "precision", "runs", "transfer",
 ]

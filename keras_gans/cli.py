@@ -1,6 +1,8 @@
 """The `keras-gans` command line: argument parsing, and calls into the library.
 
     keras-gans train                      # DCGAN on the embedded digits, about 3 minutes on a CPU
+    keras-gans train --model cdcgan       # a conditional DCGAN: it draws the digit you ask for
+    keras-gans generate --model saved_models/cdcgan_digits/generator.keras --labels 0,1,2 -n 30
     keras-gans generate --model saved_models/RUN/gan.keras -n 64 --output grid.png
     keras-gans evaluate --model saved_models/RUN/generator.keras --num-images 5000   # digits FID, offline
     keras-gans compare --quick --output comparison     # DCGAN, LSGAN, WGAN, WGAN-GP side by side
@@ -17,13 +19,17 @@ import sys
 import time
 import zipfile
 
-from keras_gans import data, generation, models, runs
+from keras_gans import augment, data, generation, models, runs
 from keras_gans.evaluation import scoring
 from keras_gans.experiments.compare import compare
 from keras_gans.experiments.vgg16 import compare_vgg16_discriminator
 
 DATASETS = data.DATASETS
 MODELS = tuple(models.VARIANTS)
+# `compare` trains unconditional variants side by side (on images without labels).
+COMPARE_MODELS = tuple(name for name in MODELS if name not in models.CONDITIONAL)
+LOSSES = tuple(models.conditional.LOSSES)
+CONDITIONINGS = ("projection", "concatenate")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -56,13 +62,58 @@ def _dataset(text):
 
 
 def _model_list(text):
-    """Comma-separated names from MODELS, e.g. "dcgan,wgan-gp"."""
+    """Comma-separated names from COMPARE_MODELS, e.g. "dcgan,wgan-gp"."""
     names = [name.strip() for name in text.split(",") if name.strip()]
-    unknown = [name for name in names if name not in MODELS]
+    unknown = [name for name in names if name not in COMPARE_MODELS]
     if not names or unknown:
         raise argparse.ArgumentTypeError(
-            f"expected comma-separated names from {', '.join(MODELS)}, got {text}")
+            f"expected comma-separated names from {', '.join(COMPARE_MODELS)}, got {text}")
     return names
+
+
+def _augment_policy(text):
+    """A DiffAugment policy: "diffaugment", or comma-separated names from augment.OPERATIONS."""
+    try:
+        augment.parse_policy(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected {augment.DIFFAUGMENT} or comma-separated names from {', '.join(augment.OPERATIONS)}, "
+            f"got {text}") from None
+    return text
+
+
+def _decay(text):
+    """A moving-average decay strictly between 0 and 1, e.g. 0.999."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1 (e.g. 0.999), got {text}")
+    return value
+
+
+def _label_list(text):
+    """Comma-separated class numbers (0 and up), e.g. "0,1,2"."""
+    try:
+        values = [int(part) for part in text.split(",")]
+    except ValueError:
+        values = []
+    if not values or min(values) < 0:
+        raise argparse.ArgumentTypeError(f"expected comma-separated class numbers (0, 1, ...), got {text}")
+    return values
+
+
+def _add_small_data_options(parser, option=None):
+    """--augment and --ema, the two options every variant has (train and compare)."""
+    option = option or parser.add_argument
+    option("--augment", type=_augment_policy, metavar="POLICY",
+           help="DiffAugment for the discriminator, real and generated images alike: diffaugment (color, "
+                "translation, cutout; no color for grey images) or names, e.g. translation,cutout "
+                "(default: none)")
+    option("--ema", type=_decay, metavar="DECAY",
+           help="keep a moving average of the generator's weights with this decay (e.g. 0.999) and sample "
+                "from it: grids, GIF and generator.keras (default: none)")
 
 
 def _int_list(text):
@@ -94,7 +145,8 @@ def train_parser(defaults=True):
     def option(*flags, default=None, **kwargs):
         train.add_argument(*flags, default=default if defaults else argparse.SUPPRESS, **kwargs)
 
-    option("--model", choices=MODELS, default="dcgan", help="GAN variant (default: dcgan)")
+    option("--model", choices=MODELS, default="dcgan",
+           help="GAN variant (default: dcgan; cdcgan is conditional: it trains on images and their labels)")
     option("--dataset", type=_dataset, default="mnist5k",
            help="training images: a name (default: mnist5k, the 5,000 embedded digits; the tfds ones "
                 "need --download or a prepared --data-dir) or a folder of images")
@@ -143,13 +195,19 @@ def train_parser(defaults=True):
                 "with (--epochs may be raised)")
     option("--checkpoint-every", type=_positive_int, metavar="N",
            help="also checkpoint every N steps (always at the end of every epoch)")
+    _add_small_data_options(train, option)
+    option("--loss", choices=LOSSES,
+           help="with --model cdcgan: the loss family (default: bce; also least_squares, hinge)")
+    option("--conditioning", choices=CONDITIONINGS,
+           help="with --model cdcgan: how the discriminator reads the label (default: projection, Miyato & "
+                "Koyama 2018; concatenate: one-hot label planes beside the image, Mirza & Osindero 2014)")
     return train
 
 
 def transfer_experiment_parser():
     experiment = _command_parser(
         "transfer-experiment", "The same GAN with a discriminator from scratch and one on frozen VGG16.")
-    experiment.add_argument("--model", choices=MODELS, default="lsgan",
+    experiment.add_argument("--model", choices=COMPARE_MODELS, default="lsgan",
                             help="GAN variant of both runs (default: lsgan, as the GANs 101 article)")
     experiment.add_argument("--dataset", type=_dataset, default="mnist5k",
                             help="a dataset name (default: mnist5k) or a folder of images")
@@ -188,6 +246,9 @@ def generate_parser():
     generate.add_argument("--npy", default=None,
                           help="also save all the images as float32 [-1, 1] .npy, written batch by batch")
     generate.add_argument("--batch-size", type=_positive_int, default=256)
+    generate.add_argument("--labels", type=_label_list, default=None, metavar="0,1,2",
+                          help="a conditional generator's classes, repeated to fill -n (default: every class "
+                               "in turn, one class per column of the grid)")
     return generate
 
 
@@ -217,7 +278,8 @@ def compare_parser():
     comparison = _command_parser(
         "compare", "Train several variants on the same data and write a comparison folder.")
     comparison.add_argument("--models", type=_model_list, default=["dcgan", "lsgan", "wgan", "wgan-gp"],
-                            help="comma-separated variants, one row each (default: dcgan,lsgan,wgan,wgan-gp)")
+                            help="comma-separated variants, one row each (default: dcgan,lsgan,wgan,wgan-gp; "
+                                 f"any of {', '.join(COMPARE_MODELS)})")
     comparison.add_argument("--num-images", type=_int_list, default=[1000, 5000],
                             help="comma-separated training-set sizes, one column each (default: 1000,5000)")
     comparison.add_argument("--epochs", type=_positive_int, default=None,
@@ -238,6 +300,7 @@ def compare_parser():
                                  "(default: digits where it applies)")
     comparison.add_argument("--seed", type=int, default=0)
     comparison.add_argument("--mixed-precision", action="store_true", help="train under mixed_float16 (GPUs)")
+    _add_small_data_options(comparison)
     comparison.add_argument("--output", default=None,
                             help="folder to write (default: saved_models/compare_<dataset>_<time>)")
     comparison.add_argument("--overwrite", action="store_true", help="replace what the --output folder holds")
@@ -285,6 +348,7 @@ def _train(args):
     else:
         options = run_defaults({key: value for key, value in vars(args).items() if key not in _NOT_STORED})
         options["output"] = options["output"] or _default_output(options["model"], options["dataset"])
+        _check_conditional_options(options)
     gan, dataset = runs.build(options)
     result = runs.train(gan, dataset, options["output"], options["epochs"], config=options,
                         resume=args.resume is not None, overwrite=args.overwrite,
@@ -300,6 +364,21 @@ def _train(args):
           + (f", written to {paths['warnings.txt']}" if warnings else "")
           + f"; last good weights in {paths['last_good.weights.h5']}")
     return 0
+
+
+def _check_conditional_options(options):
+    """--loss and --conditioning are cdcgan's; cdcgan needs a dataset with labels. Fill cdcgan's defaults."""
+    if options["model"] not in models.CONDITIONAL:
+        for name in ("loss", "conditioning"):
+            if options.get(name) is not None:
+                raise ValueError(f"--{name} applies to --model cdcgan only ({options['model']} is one loss "
+                                 "and one discriminator); leave it out")
+        return
+    if options["dataset"] not in data.LABELLED:
+        raise ValueError(f"--model {options['model']} trains on images with class labels: --dataset "
+                         f"{', '.join(data.LABELLED)}; {options['dataset']} has none")
+    options["loss"] = options.get("loss") or "bce"
+    options["conditioning"] = options.get("conditioning") or "projection"
 
 
 def _resumed_options(run_dir, given):
@@ -319,7 +398,7 @@ def _resumed_options(run_dir, given):
 
 def _generate(args):
     written = generation.write_images(args.model, args.num_images, grid=args.output, npy=args.npy,
-                                      seed=args.seed, batch_size=args.batch_size)
+                                      seed=args.seed, batch_size=args.batch_size, labels=args.labels)
     print(f"Wrote {args.num_images} images: {', '.join(written)}")
     return 0
 
@@ -344,7 +423,7 @@ def _compare(args):
                     dataset=args.dataset, image_size=args.image_size, batch_size=args.batch_size,
                     latent_dim=args.latent_dim, width=args.width, seed=args.seed, quick=args.quick,
                     quality=None if quality == "none" else quality, mixed_precision=args.mixed_precision,
-                    verbose=args.verbose, overwrite=args.overwrite)
+                    verbose=args.verbose, overwrite=args.overwrite, augment=args.augment, ema=args.ema)
     print(f"Done in {(time.perf_counter() - start) / 60:.1f} min. In {output}/: samples.png, losses.png, "
           "summary.md, summary.csv, and a run folder per variant and size with its progress.gif")
     return 0

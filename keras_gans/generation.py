@@ -2,6 +2,7 @@
 
     generator = load_generator("dcgan_digits")           # a generator that ships with the package
     write_images(generator, 50_000, npy="images.npy")      # memory does not grow with the number
+    write_images("cdcgan_digits", 30, grid="sevens.png", labels=[7])   # a conditional one: chosen classes
 """
 
 import os
@@ -13,13 +14,14 @@ from numpy.lib import format as npy_format
 
 from keras_gans import checks, files, plotting, shipped
 from keras_gans.models import GAN
+from keras_gans.networks.conditional import is_conditional, labels_for, num_classes_of
 
-PRETRAINED = ("dcgan_digits", "wgan_gp_digits")
+PRETRAINED = ("dcgan_digits", "wgan_gp_digits", "cdcgan_digits")
 MAX_GRID_IMAGES = 256
 
 
 def pretrained_path(name):
-    """The `generator.keras` of a generator that ships with the package ("dcgan_digits", "wgan_gp_digits")."""
+    """The `generator.keras` of a generator that ships with the package (one of `PRETRAINED`)."""
     checks.one_of("name", name, PRETRAINED)
     return shipped.path(f"saved_models/{name}/generator.keras")
 
@@ -41,42 +43,68 @@ def load_model_file(path):
 
 
 def load_generator(model):
-    """A generator network (latents -> images in [-1, 1]).
+    """A generator network (latents -> images in [-1, 1]; a conditional one takes [latents, labels]).
 
     Args:
         model: a GAN, a generator model, the path of either saved as `.keras`, or the
-            name of a shipped generator ("dcgan_digits", "wgan_gp_digits").
+            name of a shipped generator (one of `PRETRAINED`). A GAN gives the network
+            it samples from (`GAN.sampling_generator`: its moving average with `ema=`).
 
     Returns:
-        A Keras model with one (batch, latent_dim) input.
+        A Keras model with one (batch, latent_dim) input, or a conditional one with two,
+        [latents (batch, latent_dim), labels (batch,)].
     """
     if isinstance(model, str) and model in PRETRAINED and not os.path.exists(model):
         model = pretrained_path(model)
     if isinstance(model, (str, os.PathLike)):
         model = load_model_file(model)
-    generator = model.generator if isinstance(model, GAN) else model
+    generator = model.sampling_generator if isinstance(model, GAN) else model
     inputs = getattr(generator, "inputs", None) or []
-    if not isinstance(generator, keras.Model) or len(inputs) != 1 or len(inputs[0].shape) != 2:
+    plain = len(inputs) == 1 and len(inputs[0].shape) == 2
+    if not isinstance(generator, keras.Model) or not (plain or is_conditional(generator)):
         raise checks.invalid("model", "a keras_gans GAN, a generator model with one (batch, latent_dim) "
-                             "input, or the path of either saved as .keras", model)
+                             "input (or [latents, labels] inputs), or the path of either saved as .keras",
+                             model)
     return generator
 
 
-def generated_batches(generator, num_images, seed=None, batch_size=256):
+def generation_labels(generator, num_images, labels=None):
+    """The class of each image a generator is asked for: None for an unconditional generator.
+
+    For a conditional one, `labels` as `keras_gans.networks.conditional.labels_for`
+    takes it (None: the classes in turn, 0, 1, ..., so every class gets the same share).
+    """
+    if not is_conditional(generator):
+        if labels is not None:
+            raise checks.invalid("labels", "None: this generator is not conditional (it takes latents only)",
+                                 labels)
+        return None
+    num_classes = num_classes_of(generator)
+    if num_classes is None:
+        raise ValueError("This conditional generator has no `label_embedding` layer to tell its number of "
+                         "classes (keras_gans.networks.conditional_generator makes one).")
+    return labels_for(num_images, labels, num_classes)
+
+
+def generated_batches(generator, num_images, seed=None, batch_size=256, labels=None):
     """Yield `num_images` generated images, batch by batch, as float32 NumPy arrays in [-1, 1].
 
     The latents come from one NumPy generator seeded with `seed`, so the same seed
-    gives the same images whatever the batch size.
+    gives the same images whatever the batch size. A conditional generator draws the
+    classes `labels` asks for (see `generation_labels`; by default every class in turn).
     """
     checks.positive_int("num_images", num_images)
+    classes = generation_labels(generator, num_images, labels)
     rng = np.random.default_rng(seed)
     latent_dim = int(generator.inputs[0].shape[-1])
     for start in range(0, num_images, batch_size):
         latents = rng.standard_normal((min(batch_size, num_images - start), latent_dim)).astype("float32")
-        yield keras.ops.convert_to_numpy(generator(latents, training=False)).astype("float32")
+        inputs = latents if classes is None else [latents, classes[start:start + len(latents)]]
+        yield keras.ops.convert_to_numpy(generator(inputs, training=False)).astype("float32")
 
 
-def write_images(generator, num_images, grid=None, npy=None, seed=None, batch_size=256, verbose=1):
+def write_images(generator, num_images, grid=None, npy=None, seed=None, batch_size=256, verbose=1,
+                 labels=None):
     """Generate `num_images` images and write them, holding one batch in memory at a time.
 
     Args:
@@ -89,12 +117,21 @@ def write_images(generator, num_images, grid=None, npy=None, seed=None, batch_si
         seed: seed of the latents.
         batch_size: images per forward pass.
         verbose: show a progress bar for more than one batch.
+        labels: a conditional generator's classes: None (each class in turn: 0, 1, ...,
+            so a grid of 10 columns has one class per column), an int, or a sequence
+            (repeated when shorter than `num_images`).
 
     Returns:
         The paths written.
     """
     generator = load_generator(generator)
     checks.positive_int("num_images", num_images)
+    classes = generation_labels(generator, num_images, labels)  # bad labels are refused before any file
+    nrow = None  # a square grid; for classes in turn, one class per column
+    if classes is not None and labels is None:
+        nrow = min(num_images, num_classes_of(generator))
+    elif classes is not None and np.ndim(labels) == 1 and len(labels) < num_images:
+        nrow = len(labels)
     if grid is None and npy is None:
         raise ValueError("Nothing to write: pass `grid=` a PNG path, `npy=` a .npy path, or both.")
     if grid is not None and npy is None and num_images > MAX_GRID_IMAGES:
@@ -113,7 +150,7 @@ def write_images(generator, num_images, grid=None, npy=None, seed=None, batch_si
         progress = keras.utils.Progbar(num_images, unit_name="image")
     grid_images, done = [], 0
     try:
-        for batch in generated_batches(generator, num_images, seed, batch_size):
+        for batch in generated_batches(generator, num_images, seed, batch_size, labels=labels):
             if out is not None:
                 out.write(np.ascontiguousarray(batch, "<f4").tobytes())
             if grid is not None and done < MAX_GRID_IMAGES:
@@ -133,6 +170,7 @@ def write_images(generator, num_images, grid=None, npy=None, seed=None, batch_si
         written.append(npy)
     if grid is not None:
         images = np.concatenate(grid_images)
-        plotting.save_png(plotting.image_grid(images, scale=2 if images.shape[1] <= 32 else 1), grid)
+        scale = 2 if images.shape[1] <= 32 else 1
+        plotting.save_png(plotting.image_grid(images, nrow=nrow, scale=scale), grid)
         written.append(grid)
     return written

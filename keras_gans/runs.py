@@ -10,7 +10,7 @@ the same files, written the same way:
     epoch_NNN.png        the fixed latents' samples after each epoch; progress.gif of them all
     losses.png           loss curves, scores.png the discriminator's scores
     gan.keras            the whole GAN (both networks and optimizers), to train on
-    generator.keras      the generator alone, to generate
+    generator.keras      the generator alone, to generate (its moving average with `ema=`)
     checkpoints/         the two newest training states (RunCheckpoint)
     last_good.weights.h5 the last epoch with finite losses (Diagnostics); warnings.txt its warnings
     run.lock             present while a process trains in the folder
@@ -210,9 +210,11 @@ def build(options):
 
     The options are those of `keras-gans train`, as its `config.json` stores them:
     model, dataset, image_size, batch_size, num_images, seed, latent_dim, width,
-    d_lr, g_lr, beta_1, mixed_precision, jit_compile, epochs, and for fine-tuning
-    init_from, transfer, freeze_d, keep_optimizer_state; data_dir, download and
-    skip_corrupt reach the data loader.
+    d_lr, g_lr, beta_1, mixed_precision, jit_compile, epochs, augment, ema, for
+    "cdcgan" loss and conditioning (it trains on `(images, labels)` batches), and for
+    fine-tuning init_from, transfer, freeze_d, keep_optimizer_state; data_dir,
+    download and skip_corrupt reach the data loader. Options a run folder predates
+    (augment, ema, loss, conditioning) take their defaults.
 
     Returns:
         (gan, dataset).
@@ -220,12 +222,13 @@ def build(options):
     if options.get("mixed_precision"):
         precision.enable_mixed_precision("mixed_float16")
     keras.utils.set_random_seed(options["seed"])
+    conditional = options["model"] in models.CONDITIONAL
     dataset = data.load(options["dataset"], image_size=options["image_size"],
                         batch_size=options["batch_size"], num_images=options["num_images"],
                         seed=options["seed"], data_dir=options.get("data_dir"),
                         download=options.get("download", False),
-                        skip_corrupt=options.get("skip_corrupt", False))
-    channels = dataset.element_spec.shape[-1]
+                        skip_corrupt=options.get("skip_corrupt", False), labels=conditional)
+    channels = image_spec(dataset).shape[-1]
     d_optimizer, g_optimizer = models.default_optimizers(options["model"], options["d_lr"], options["g_lr"],
                                                           options["beta_1"])
     # Older run folders stored a bool.
@@ -233,8 +236,13 @@ def build(options):
     if options.get("init_from"):
         gan = _fine_tuned(options, channels, d_optimizer, g_optimizer, jit_compile)
     else:
+        extra = {"augment": options.get("augment"), "ema": options.get("ema")}
+        if conditional:
+            extra.update(num_classes=data.LABELLED[options["dataset"]],
+                         conditioning=options.get("conditioning") or "projection",
+                         loss=options.get("loss") or "bce")
         gan = models.build_gan(options["model"], options["image_size"], channels, options["latent_dim"],
-                               width=options["width"], seed=options["seed"])
+                               width=options["width"], seed=options["seed"], **extra)
         gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, jit_compile=jit_compile)
     steps = options["epochs"] * max(int(dataset.cardinality()), 0)
     measure = (jit_compile == "auto" and steps >= MEASURE_XLA_FROM_STEPS
@@ -300,6 +308,12 @@ class _StepClock(keras.callbacks.Callback):
         return self.ends[-1] - self.ends[warm_up - 1]
 
 
+def image_spec(dataset):
+    """The `tf.TensorSpec` of a dataset's image batches (of `(images, labels)` batches, the images')."""
+    spec = dataset.element_spec
+    return spec[0] if isinstance(spec, tuple) else spec
+
+
 def _fine_tuned(options, channels, d_optimizer, g_optimizer, jit_compile):
     """`train --init-from`: the saved GAN's networks, ready to train on this run's data."""
     source = transfer.load_gan(options["init_from"])
@@ -315,6 +329,7 @@ def _fine_tuned(options, channels, d_optimizer, g_optimizer, jit_compile):
     return transfer.fine_tune(
         source, transfer=kept, freeze_discriminator_layers=options["freeze_d"],
         keep_optimizer_state=options["keep_optimizer_state"], variant=options["model"], seed=options["seed"],
+        augment=options.get("augment"), ema=options.get("ema"),
         d_optimizer=None if keeps_d else d_optimizer, g_optimizer=None if keeps_g else g_optimizer,
         jit_compile=jit_compile)
 
@@ -335,7 +350,8 @@ def train(gan, dataset, run_dir, epochs, config=None, resume=False, overwrite=Fa
     Args:
         gan: a compiled keras_gans GAN. When resuming, it must have the run's
             architecture; its weights are replaced by the checkpoint's.
-        dataset: a `tf.data.Dataset` of image batches in [-1, 1].
+        dataset: a `tf.data.Dataset` of image batches in [-1, 1] (`(images, labels)`
+            batches for a conditional GAN).
         run_dir: the run folder.
         epochs: the epoch to train up to (a resumed run continues to it).
         config: the run's options, written to `config.json` (a new run) next to
@@ -420,7 +436,8 @@ def train(gan, dataset, run_dir, epochs, config=None, resume=False, overwrite=Fa
 def _finish(gan, run_dir, paths, samples):
     """Write the outputs of a finished run; again after a resume, so a kill during this step loses nothing."""
     files.write_atomically(paths["gan.keras"], gan.save)
-    files.write_atomically(paths["generator.keras"], gan.generator.save)
+    # The network samples come from: the generator, or its moving average with `ema=`.
+    files.write_atomically(paths["generator.keras"], gan.sampling_generator.save)
     if samples.frame_paths():
         samples.write_gif()
     history = gan_callbacks.read_history_csv(paths[STEP_HISTORY])

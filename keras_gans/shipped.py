@@ -22,6 +22,8 @@ FILES = (
     "saved_models/dcgan_digits/README.md",
     "saved_models/wgan_gp_digits/generator.keras",
     "saved_models/wgan_gp_digits/README.md",
+    "saved_models/cdcgan_digits/generator.keras",
+    "saved_models/cdcgan_digits/README.md",
 )
 
 

@@ -110,7 +110,7 @@ def _fresh_copy(network):
 
 def fine_tune(source, transfer="both", freeze_discriminator_layers=0, keep_optimizer_state=False,
               variant=None, generator=None, discriminator=None, d_optimizer=None, g_optimizer=None,
-              seed=None, **compile_kwargs):
+              seed=None, augment=None, ema=None, **compile_kwargs):
     """A GAN that starts from a trained one, ready to `fit` on new data.
 
     The networks named by `transfer` are taken from `source` with their trained
@@ -136,6 +136,9 @@ def fine_tune(source, transfer="both", freeze_discriminator_layers=0, keep_optim
             (default: the variant's default).
         g_optimizer: the same for the generator.
         seed: seed of the new GAN's latent sampler.
+        augment, ema: the new GAN's DiffAugment policy and generator EMA decay (see
+            `keras_gans.GAN`; both off by default). A moving average starts from the
+            weights the new GAN starts from.
         **compile_kwargs: passed to `compile` (e.g. `jit_compile=True`).
 
     Returns:
@@ -192,6 +195,6 @@ def fine_tune(source, transfer="both", freeze_discriminator_layers=0, keep_optim
         if keeps_generator:
             g_optimizer = getattr(source.g_optimizer, "inner_optimizer", source.g_optimizer)
 
-    gan = variant(generator, discriminator, seed=seed)
+    gan = variant(generator, discriminator, seed=seed, augment=augment, ema=ema)
     gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, **compile_kwargs)
     return gan

@@ -7,6 +7,7 @@ import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks"))
 
+import small_data  # noqa: E402
 import train_speed  # noqa: E402
 
 import keras_gans  # noqa: E402
@@ -44,6 +45,17 @@ def test_command_line_writes_a_table_row(tmp_path):
     assert row["GFLOP/image"] == pytest.approx(0.41, abs=0.01)
     text = results.read_text()
     assert "--config digits32 --no-torch" in text and "| digits32 | float32 | False | default |" in text
+
+
+def test_small_data_benchmark_writes_its_table_and_samples(tmp_path):
+    results = tmp_path / "RESULTS.md"
+    scores = small_data.main(["--steps", "2", "--num-images", "64", "--num-samples", "50", "--output",
+                              str(tmp_path), "--results", str(results)])
+    assert set(scores) == {(name, 64) for name, _, _ in small_data.ROWS}
+    text = results.read_text()
+    assert "`python benchmarks/small_data.py --steps 2" in text and "| DiffAugment + EMA | " in text
+    assert ("AVX-512" in text) or ("AVX2 only" in text)
+    assert (tmp_path / "samples.png").stat().st_size > 0
 
 
 def test_default_run_settings_scores_each_setting_and_writes_the_table(tmp_path, monkeypatch):

@@ -130,23 +130,38 @@ def test_bad_arguments_are_refused_before_any_training(tmp_path):
 # ------------------------------------------------------------ command line
 
 
-def test_cli_compare_runs_and_writes_the_folder(tmp_path):
+def test_cli_compare_runs_and_writes_the_folder_passing_augment_and_ema_to_every_run(tmp_path):
     output = str(tmp_path / "cmp")
     assert cli.main(["compare", "--models", "lsgan", "--num-images", "64", "--epochs", "1",
                      "--batch-size", "32", "--width", "8", "--latent-dim", "16", "--quality", "none",
-                     "--output", output, "--verbose", "0"]) == 0
+                     "--output", output, "--verbose", "0", "--augment", "translation", "--ema", "0.9"]) == 0
     summary = open(os.path.join(output, "summary.md")).read()
     assert "| lsgan | 64 | 1 |" in summary
     assert os.path.getsize(os.path.join(output, "lsgan_64", "progress.gif")) > 0
+    gan = keras.saving.load_model(os.path.join(output, "lsgan_64", "gan.keras"))
+    assert (gan.augment, gan.ema) == ("translation", 0.9)
+    # The run's generator.keras is the moving average, the network its samples come from.
+    generator = keras.saving.load_model(os.path.join(output, "lsgan_64", "generator.keras"))
+    latents = np.load(os.path.join(output, "lsgan_64", "latents.npy"))
+    samples = gan.generate(latents)
+    np.testing.assert_allclose(np.asarray(generator(latents, training=False)), samples, atol=1e-6)
+    assert not np.allclose(samples, np.asarray(gan.generator(latents, training=False)), atol=1e-4)
 
 
-def test_cli_compare_arguments_fail_in_one_line():
+def test_cli_compare_arguments_fail_in_one_line(capsys):
     result = subprocess.run([sys.executable, "-m", "keras_gans", "compare", "--models", "dcgan,began"],
                             capture_output=True, text=True, env={**os.environ, "CUDA_VISIBLE_DEVICES": ""})
     assert result.returncode == 2
     assert own_lines(result.stderr) == [
         "keras-gans compare: error: argument --models: expected comma-separated names from "
         "dcgan, lsgan, wgan, wgan-gp, sagan, got dcgan,began"]
+    expected = {"--augment": "expected diffaugment or comma-separated names from color, translation, cutout, "
+                             "got blur",
+                "--ema": "expected a number between 0 and 1 (e.g. 0.999), got 1.5"}
+    for flag, value in (("--augment", "blur"), ("--ema", "1.5")):
+        with pytest.raises(SystemExit):
+            cli.compare_parser().parse_args([flag, value])
+        assert capsys.readouterr().err == f"keras-gans compare: error: argument {flag}: {expected[flag]}\n"
 
 
 def test_cli_learning_rates_default_to_the_variants_own():

@@ -18,7 +18,7 @@ DATA = os.path.join(ROOT, "tests", "data")
 
 # The layers of ARCHITECTURE.md, lowest first. A module may import its own layer and the ones below.
 LAYERS = [
-    {"checks", "files", "pixels", "shipped", "losses", "precision"},
+    {"checks", "files", "pixels", "shipped", "losses", "precision", "augment"},
     {"networks"},
     {"models"},
     {"data"},
@@ -74,7 +74,7 @@ def test_layers_import_only_downward_and_modules_stay_readable():
 
 def test_each_variant_lives_in_the_file_named_after_it():
     for module, cls in (("dcgan", "DCGAN"), ("lsgan", "LSGAN"), ("wgan", "WGAN"), ("wgan_gp", "WGANGP"),
-                        ("sagan", "SAGAN")):
+                        ("sagan", "SAGAN"), ("conditional", "ConditionalGAN")):
         assert getattr(keras_gans, cls).__module__ == f"keras_gans.models.{module}"
 
 

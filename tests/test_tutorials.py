@@ -45,6 +45,9 @@ EXPECTED = {
                            "final_samples.png"],
     "09_self_attention_sagan": ["dcgan_vs_sagan.png", "attention_maps.png"],
     "10_speed": ["speeds.png"],
+    "11_conditional_gan": ["real_images_with_labels.png", "samples/progress.gif", "class_grid.png", "sevens.png",
+                           "same_latent_across_classes.png", "class_walk.png"],
+    "12_small_data": ["augmented_digits.png", "comparison.png"],
     "13_your_own_images": ["crop_and_resize.png", "training_images.png", "samples/progress.gif", "generated.png",
                            "nearest_training_pictures.png"],
 }

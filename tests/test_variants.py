@@ -32,8 +32,8 @@ def dataset(n=32, batch_size=16):
 
 
 def test_variants_are_registered_and_importable_from_the_top():
-    assert list(VARIANTS) == ["dcgan", "lsgan", "wgan", "wgan-gp", "sagan"]
-    for name in ("LSGAN", "WGAN", "WGANGP", "SAGAN"):
+    assert list(VARIANTS) == ["dcgan", "lsgan", "wgan", "wgan-gp", "sagan", "cdcgan"]
+    for name in ("LSGAN", "WGAN", "WGANGP", "SAGAN", "ConditionalGAN"):
         cls = getattr(keras_gans, name)
         assert name in keras_gans.__all__ and issubclass(cls, keras_gans.GAN)
         # Each variant writes its own algorithm: train_step is defined in its class.
@@ -51,7 +51,7 @@ def test_build_gan_picks_networks_suited_to_each_variant():
     sagan = tiny("sagan")
     assert {"SelfAttention", "SpectralNormalization"} <= layer_types(sagan.discriminator)
     assert "SelfAttention" in layer_types(sagan.generator)
-    with pytest.raises(ValueError, match="Expected one of dcgan, lsgan, wgan, wgan-gp, sagan"):
+    with pytest.raises(ValueError, match="Expected one of dcgan, lsgan, wgan, wgan-gp, sagan, cdcgan"):
         build_gan("began")
 
 

@@ -56,7 +56,7 @@ def test_a_wheel_installed_in_a_fresh_environment_works_from_an_empty_folder(tmp
                 "--latent-dim", "16", "--output", "run", "--verbose", "0"], cwd=empty)
     out = check_call([keras_gans, "evaluate", "--model", "run/generator.keras", "--num-images", "100"], cwd=empty)
     assert "FID (digits, 100 generated and 100 real images)" in out
-    for name in ("dcgan_digits", "wgan_gp_digits"):
+    for name in ("dcgan_digits", "wgan_gp_digits", "cdcgan_digits"):
         check_call([keras_gans, "generate", "--model", name, "-n", "16", "--seed", "0", "--output", f"{name}.png",
                     "--npy", f"{name}.npy"], cwd=empty)
         images = np.load(empty / f"{name}.npy")

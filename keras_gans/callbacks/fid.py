@@ -7,7 +7,7 @@ import numpy as np
 
 from keras_gans.evaluation.metrics import FrechetInceptionDistance
 from keras_gans.evaluation.scoring import real_batches
-from keras_gans.generation import load_generator
+from keras_gans.generation import generation_labels, load_generator
 
 
 class FIDCallback(keras.callbacks.Callback):
@@ -19,6 +19,8 @@ class FIDCallback(keras.callbacks.Callback):
     changed. The score goes into the epoch's logs under `name`, so `History`,
     `CSVLogger` and `TensorBoard` record it; epochs that are not scored get NaN (so
     every row has the column). Put this callback before `CSVLogger` in the list.
+    It scores the network the GAN samples from (its moving average with `ema=`); a
+    conditional generator draws every class in turn.
 
     Args:
         real_images: a dataset name, a `tf.data.Dataset` or an array of real images
@@ -67,6 +69,8 @@ class FIDCallback(keras.callbacks.Callback):
             rng = np.random.default_rng(self.seed)
             shape = (self.num_images, generator.inputs[0].shape[-1])
             self.latents = rng.standard_normal(shape).astype("float32")
+            # A conditional generator draws every class in turn (None for an unconditional one).
+            self.labels = generation_labels(generator, self.num_images)
 
     def score(self):
         """The FID of the model's generator now, on the fixed latents."""
@@ -74,7 +78,8 @@ class FIDCallback(keras.callbacks.Callback):
         self.metric.reset_state()  # generated statistics only
         for i in range(0, self.num_images, self.batch_size):
             latents = self.latents[i:i + self.batch_size]
-            self.metric.update_state(fake_images=generator(latents, training=False))
+            inputs = latents if self.labels is None else [latents, self.labels[i:i + self.batch_size]]
+            self.metric.update_state(fake_images=generator(inputs, training=False))
         return float(self.metric.result())
 
     def on_epoch_end(self, epoch, logs=None):

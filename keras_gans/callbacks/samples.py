@@ -24,6 +24,12 @@ class SampleGIF(keras.callbacks.Callback):
     stored as `latents.npy` in `output_dir`; a run that finds them there (a resumed
     run) continues with the same latents, whatever its `seed`.
 
+    For a conditional GAN (one with `num_classes`, e.g. `ConditionalGAN`) each row of
+    the grid is one class, 0 at the top, and each column one fixed latent, the same
+    for every class: num_images // num_classes columns (at least 1), so 64 images
+    of 10 classes give a 10 x 6 grid. `latents.npy` then holds the columns' latents.
+    Frames come from `model.generate`, so a GAN with `ema=` shows its moving average.
+
     Frames are PNGs labelled with where training was:
     - by epoch (default): `epoch_NNN.png` every `every_n_epochs` epochs and after
       the last one; `epoch_000.png` is the untrained generator;
@@ -46,7 +52,8 @@ class SampleGIF(keras.callbacks.Callback):
         scale: integer upscaling of each image in the grid (small images stay visible).
         gif_name: file name of the GIF.
         every_n_steps: save a frame every this many training steps instead.
-        nrow: images per row of the grid (default: a square grid).
+        nrow: images per row of the grid (default: a square grid; a conditional
+            model's grid has one row per class instead).
         loop: GIF looping: 0 repeats for ever, n plays n times.
         label: write "epoch N" / "step N (epoch E)" above each grid.
         tensorboard: a `keras.callbacks.TensorBoard` of the same run (its
@@ -99,16 +106,23 @@ class SampleGIF(keras.callbacks.Callback):
         if not os.path.exists(self._frame_path(0)):
             self._save(0, "epoch 0" if not self.every_n_steps else "step 0 (epoch 0)")
 
+    def _num_classes(self):
+        """The model's number of classes, or None for an unconditional GAN."""
+        return getattr(self.model, "num_classes", None)
+
     def _fixed_latents(self):
         path = os.path.join(self.output_dir, "latents.npy")
-        shape = (self.num_images, self.model.latent_dim)
+        classes = self._num_classes()
+        count = self.num_images if classes is None else max(1, self.num_images // classes)
+        shape = (count, self.model.latent_dim)
         if os.path.exists(path):
             latents = np.load(path)
             if latents.shape != shape:
                 raise ValueError(
                     f"The saved latents {path} have shape {latents.shape}, but this run needs {shape} "
-                    f"(num_images={self.num_images}, latent_dim={self.model.latent_dim}). Resume with the "
-                    "same settings, or use a new `output_dir`."
+                    f"(num_images={self.num_images}, latent_dim={self.model.latent_dim}"
+                    + (f", one latent per column of {classes} class rows" if classes else "")
+                    + "). Resume with the same settings, or use a new `output_dir`."
                 )
             return latents
         latents = keras.ops.convert_to_numpy(keras.random.normal(shape, seed=self.seed))
@@ -132,9 +146,20 @@ class SampleGIF(keras.callbacks.Callback):
         """Write the grid for `epoch` (epochs counted from 1; 0 = before training)."""
         self._save(epoch, f"epoch {epoch}")
 
+    def grid_images(self):
+        """The images of one frame now, in grid order, and the images per row."""
+        classes = self._num_classes()
+        if classes is None:
+            return self.model.generate(self.latents), self.nrow
+        columns = len(self.latents)
+        # Row c: class c drawn from every column's latent.
+        latents = np.tile(self.latents, (classes, 1))
+        labels = np.repeat(np.arange(classes, dtype="int32"), columns)
+        return self.model.generate(latents, labels=labels), columns
+
     def _save(self, number, label):
-        images = self.model.generate(self.latents)
-        grid = plotting.image_grid(images, nrow=self.nrow, scale=self.scale,
+        images, nrow = self.grid_images()
+        grid = plotting.image_grid(images, nrow=nrow, scale=self.scale,
                                    label=label if self.label else None)
         plotting.save_png(grid, self._frame_path(number))
         if self._writer is not None:

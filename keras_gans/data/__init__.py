@@ -10,6 +10,7 @@ Loaders:
     load_image_folder   folders.py    any folder of JPEG/PNG images, recursive
     load_celeba         celeba.py     CelebA from tfds (`celeb_a`) or from an image folder
     load_tfds           tfds.py       MNIST, Fashion-MNIST, KMNIST, CIFAR-10 from tfds
+    (the digits and the tfds sets also give `(images, labels)` batches with `labels=True`)
     load                here          any of them by the name the command line uses
 
 Decoding, cropping and resizing live in `images.py`; the shared uint8 -> batches
@@ -31,14 +32,19 @@ from keras_gans.data.images import (
     resize_square,
 )
 from keras_gans.data.pipeline import SUPPORTED_SIZES, batches_from_uint8, resize_uint8, subset_indices
-from keras_gans.data.tfds import TFDS_DATASETS, load_tfds, tfds_arrays
+from keras_gans.data.tfds import LABELLED as TFDS_LABELLED
+from keras_gans.data.tfds import TFDS_DATASETS, load_tfds, tfds_arrays, tfds_labels
 from keras_gans.pixels import to_float, to_uint8
 
 DATASETS = ("mnist5k", "mnist", "fashion_mnist", "kmnist", "cifar10", "celeba")
 
 
+# The datasets whose images carry a class label (`load(..., labels=True)`), and how many classes.
+LABELLED = {"mnist5k": 10, **{name: 10 for name in TFDS_LABELLED}}
+
+
 def load(name, image_size=32, batch_size=64, num_images=None, seed=None, data_dir=None, download=False,
-         skip_corrupt=False, **options):
+         skip_corrupt=False, labels=False, **options):
     """A training dataset by the name the command line uses, or an image folder.
 
     Args:
@@ -49,6 +55,8 @@ def load(name, image_size=32, batch_size=64, num_images=None, seed=None, data_di
         data_dir: the tfds data folder (tfds datasets and CelebA; not used otherwise).
         download: let tfds download a dataset that is not prepared (tfds datasets and CelebA).
         skip_corrupt: leave out image files that cannot be decoded (folders, CelebA folders).
+        labels: batches of `(images, labels)` (labels (B,) int32), for a conditional GAN;
+            only the datasets of `LABELLED` have them.
         **options: further keyword arguments of the loader (e.g. `cache_dir`, or
             `source=` a CelebA folder).
 
@@ -56,6 +64,12 @@ def load(name, image_size=32, batch_size=64, num_images=None, seed=None, data_di
         A `tf.data.Dataset` of float32 batches in [-1, 1].
     """
     common = dict(image_size=image_size, batch_size=batch_size, num_images=num_images, seed=seed)
+    if labels:
+        if name not in LABELLED:
+            raise ValueError(
+                f"Invalid value for argument `labels`. Only {', '.join(LABELLED)} have class labels; "
+                f"{name!r} has none. Received: labels=True")
+        common["labels"] = True
     if name == "mnist5k":
         return load_mnist_5k(**common, **options)
     if name == "celeba":
@@ -72,9 +86,10 @@ def load(name, image_size=32, batch_size=64, num_images=None, seed=None, data_di
 
 
 __all__ = [
-    "DATASETS", "IMAGE_EXTENSIONS", "MNIST_5K_PATH", "SUPPORTED_SIZES", "TFDS_DATASETS",
+    "DATASETS", "IMAGE_EXTENSIONS", "LABELLED", "MNIST_5K_PATH", "SUPPORTED_SIZES", "TFDS_DATASETS",
     "batches_from_uint8", "center_crop_and_resize", "decode_centre_square", "decode_image_files",
     "image_folder_arrays", "list_images", "load", "load_celeba", "load_image_folder", "load_mnist_5k",
     "load_tfds", "mnist_5k_arrays", "resize_square", "resize_uint8", "subset_indices", "tfds_arrays",
+    "tfds_labels",
     "to_float", "to_uint8",
 ]

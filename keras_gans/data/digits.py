@@ -26,7 +26,7 @@ def mnist_5k_arrays():
 
 
 def load_mnist_5k(image_size=32, batch_size=64, num_images=None, seed=None, shuffle=True,
-                  drop_remainder=True):
+                  drop_remainder=True, labels=False):
     """The 5,000 embedded MNIST digits as a `tf.data.Dataset`, offline, in about a second.
 
     Args:
@@ -38,10 +38,12 @@ def load_mnist_5k(image_size=32, batch_size=64, num_images=None, seed=None, shuf
         seed: seed of the subset and of the shuffle.
         shuffle: shuffle every epoch.
         drop_remainder: drop the last incomplete batch.
+        labels: also give each image's digit: batches of `(images, labels)`, the
+            labels (batch_size,) int32 in 0-9 (for a conditional GAN).
 
     Returns:
         A `tf.data.Dataset` of float32 batches (batch_size, image_size, image_size, 1)
-        in [-1, 1].
+        in [-1, 1], or of `(images, labels)` with `labels=True`.
 
     Example:
     >>> batch = next(iter(load_mnist_5k(batch_size=8)))
@@ -49,7 +51,8 @@ def load_mnist_5k(image_size=32, batch_size=64, num_images=None, seed=None, shuf
     (TensorShape([8, 32, 32, 1]), tf.float32)
     """
     check_image_size(image_size)
-    images, _ = mnist_5k_arrays()
-    images = resize_uint8(images[subset_indices(len(images), num_images, seed)], image_size)
-    return batches_from_uint8(images, batch_size, seed=seed, shuffle=shuffle,
-                              drop_remainder=drop_remainder)
+    images, digits = mnist_5k_arrays()
+    subset = subset_indices(len(images), num_images, seed)
+    images = resize_uint8(images[subset], image_size)
+    return batches_from_uint8(images, batch_size, seed=seed, shuffle=shuffle, drop_remainder=drop_remainder,
+                              labels=digits[subset] if labels else None)

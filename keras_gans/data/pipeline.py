@@ -43,10 +43,14 @@ def subset_indices(total, num_images, seed=None):
     return np.sort(rng.choice(total, size=num_images, replace=False))
 
 
-def batches_from_uint8(images, batch_size, seed=None, shuffle=True, drop_remainder=True):
+def batches_from_uint8(images, batch_size, seed=None, shuffle=True, drop_remainder=True, labels=None):
     """The shared tail of every loader: uint8 images (N, H, W, C) to float32 batches.
 
     shuffle (seeded, reshuffled every epoch) -> batch -> uint8 to [-1, 1] -> prefetch.
+
+    With `labels` (N,) integers, each batch is `(images, labels)`, the labels int32
+    and gathered with the same indices (what a conditional GAN trains on); the
+    images are the same batches as without them.
 
     What is shuffled is the list of indices, not the images: every batch gathers its
     images from one uint8 tensor, so no `shuffle` buffer holds a second copy of the
@@ -76,7 +80,17 @@ def batches_from_uint8(images, batch_size, seed=None, shuffle=True, drop_remaind
 
         def gather(batch_indices):
             return tf.gather(table, batch_indices)
-    dataset = indices.map(lambda i: pixels.to_float(gather(i)), num_parallel_calls=tf.data.AUTOTUNE)
+    if labels is None:
+        dataset = indices.map(lambda i: pixels.to_float(gather(i)), num_parallel_calls=tf.data.AUTOTUNE)
+        return dataset.prefetch(tf.data.AUTOTUNE)
+    labels = np.asarray(labels)
+    if labels.shape != (len(images),) or labels.dtype.kind not in "iu":
+        raise ValueError(f"Invalid value for argument `labels`. Expected {len(images)} integers, one per "
+                         "image. "
+                         f"Received: labels of shape {labels.shape} and dtype {labels.dtype}")
+    label_table = tf.convert_to_tensor(labels.astype("int32"))
+    dataset = indices.map(lambda i: (pixels.to_float(gather(i)), tf.gather(label_table, i)),
+                          num_parallel_calls=tf.data.AUTOTUNE)
     return dataset.prefetch(tf.data.AUTOTUNE)
 
 

@@ -18,6 +18,9 @@ TFDS_DATASETS = {
     "celeba": ("celeb_a", 3, None),
 }
 
+# The ones with one class label per image (10 classes each).
+LABELLED = ("mnist", "fashion_mnist", "kmnist", "cifar10")
+
 _CELEBA_FILES = ("img_align_celeba.zip", "list_eval_partition.txt", "list_attr_celeba.txt",
                  "list_landmarks_align_celeba.txt", "identity_CelebA.txt")
 
@@ -125,8 +128,32 @@ def tfds_arrays(name, image_size=32, split="train", num_images=None, channels=No
                                os.fspath(data_dir) if data_dir else None), build)
 
 
+def tfds_labels(name, split="train", num_images=None, data_dir=None, download=False, cache_dir=None):
+    """The class labels of a tfds dataset, in the order of `tfds_arrays`' images, as an int array (N,).
+
+    Only the "label" feature is read (the images stay encoded and are not decoded).
+    CelebA has no class labels (it has 40 binary attributes) and is refused.
+    """
+    if name not in LABELLED:
+        raise ValueError(f"Invalid value for argument `name`. Class labels exist for {', '.join(LABELLED)}. "
+                         f"Received: name={name!r}")
+    tfds_name = TFDS_DATASETS[name][0]
+
+    def build():
+        examples = _tfds_split(tfds_name, split, data_dir, download)
+        if num_images is not None:
+            examples = examples.take(num_images)
+        labels = [batch for batch in examples.map(lambda example: example["label"]).batch(4096)
+                  .as_numpy_iterator()]
+        return np.concatenate(labels).astype("int32") if labels else np.zeros((0,), "int32")
+
+    return np.asarray(cached(cache_dir, ("tfds-labels", tfds_name, split, num_images,
+                                         os.fspath(data_dir) if data_dir else None), build))
+
+
 def load_tfds(name, image_size=32, batch_size=64, split="train", num_images=None, channels=None, pad=True,
-              seed=None, data_dir=None, download=False, cache_dir=None, shuffle=True, drop_remainder=True):
+              seed=None, data_dir=None, download=False, cache_dir=None, shuffle=True, drop_remainder=True,
+              labels=False):
     """MNIST, Fashion-MNIST, KMNIST or CIFAR-10 from TensorFlow Datasets, as float32 batches.
 
     The data must be prepared by tfds beforehand (in `data_dir`), or `download=True`
@@ -157,14 +184,20 @@ def load_tfds(name, image_size=32, batch_size=64, split="train", num_images=None
         cache_dir: folder for a uint8 .npy cache of the preprocessed images.
         shuffle: shuffle every epoch.
         drop_remainder: drop the last incomplete batch.
+        labels: also give each image's class: batches of `(images, labels)`, the labels
+            (batch_size,) int32 (MNIST, Fashion-MNIST, KMNIST and CIFAR-10 have 10 classes).
 
     Returns:
         A `tf.data.Dataset` of float32 batches (batch_size, image_size, image_size,
-        channels) in [-1, 1].
+        channels) in [-1, 1], or of `(images, labels)` with `labels=True`.
 
     Example:
     >>> dataset = load_tfds("fashion_mnist", image_size=32, download=True)  # doctest: +SKIP
     """
+    classes = None
+    if labels:  # first, so an unlabelled dataset is refused before its images are read
+        classes = tfds_labels(name, split, num_images, data_dir, download, cache_dir)
     images = tfds_arrays(name, image_size, split, num_images, channels, pad, data_dir, download,
                          cache_dir=cache_dir)
-    return batches_from_uint8(images, batch_size, seed=seed, shuffle=shuffle, drop_remainder=drop_remainder)
+    return batches_from_uint8(images, batch_size, seed=seed, shuffle=shuffle, drop_remainder=drop_remainder,
+                              labels=classes)

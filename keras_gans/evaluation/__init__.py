@@ -6,8 +6,16 @@
     metrics.py        FrechetInceptionDistance, KernelInceptionDistance (keras.metrics.Metric)
     scoring.py        compute_fid / compute_kid: a generator against a dataset in one call
     diversity.py      mean_pairwise_distance: how varied a batch of images is
+    classes.py        what the digits classifier says of generated digits: confidence, agreement
+                      with a conditional generator's requested labels, per-class digits FID
 """
 
+from keras_gans.evaluation.classes import (
+    classifier_confidence,
+    conditional_digits_report,
+    label_agreement,
+    per_class_fid,
+)
 from keras_gans.evaluation.distances import (
     feature_statistics,
     frechet_distance,
@@ -28,7 +36,8 @@ from keras_gans.evaluation.scoring import compute_fid, compute_kid
 
 __all__ = [
     "DIGITS_CLASSIFIER_PATH", "FEATURE_EXTRACTORS", "FeatureExtractor", "FrechetInceptionDistance",
-    "KernelInceptionDistance", "compute_fid", "compute_kid", "digits_classifier", "feature_statistics",
-    "frechet_distance", "frechet_distance_from_statistics", "get_feature_extractor", "kernel_distance",
-    "matrix_sqrt_trace", "mean_pairwise_distance", "polynomial_kernel",
+    "KernelInceptionDistance", "classifier_confidence", "compute_fid", "compute_kid",
+    "conditional_digits_report", "digits_classifier", "feature_statistics", "frechet_distance",
+    "frechet_distance_from_statistics", "get_feature_extractor", "kernel_distance", "label_agreement",
+    "matrix_sqrt_trace", "mean_pairwise_distance", "per_class_fid", "polynomial_kernel",
 ]

@@ -9,8 +9,10 @@ import keras
 import numpy as np
 
 from keras_gans import data
+from keras_gans.evaluation.classes import conditional_digits_report
 from keras_gans.evaluation.metrics import FrechetInceptionDistance, KernelInceptionDistance
 from keras_gans.generation import generated_batches, load_generator
+from keras_gans.networks.conditional import is_conditional, num_classes_of
 
 
 def real_batches(dataset, image_size, batch_size, seed):
@@ -181,8 +183,16 @@ def evaluate(model, dataset="mnist5k", num_images=10_000, batch_size=100, featur
         kid: also compute the KID.
         num_images, batch_size, weights, seed, real_statistics, verbose: as for `compute_fid`.
 
+    A conditional generator draws every class in turn (0, 1, ..., so each class has
+    the same share). For a conditional generator of 32x32 digits scored with the
+    digits features against "mnist5k", the report adds what the digits classifier
+    says (`keras_gans.evaluation.classes.conditional_digits_report`): how often it
+    reads the requested digit, per class, and each class's digits FID.
+
     Returns:
-        A dict: {"fid": float} and, with `kid`, {"kid": (mean, std)}.
+        A dict: {"fid": float}, with `kid` {"kid": (mean, std)}, and for a conditional
+        digits generator the keys of `conditional_digits_report` (`accuracy`,
+        `per_class_accuracy`, `mean_probability`, `per_class_fid`).
     """
     if isinstance(model, (str, os.PathLike)) and os.fspath(model).endswith(".npy"):
         if not os.path.exists(model):
@@ -198,4 +208,9 @@ def evaluate(model, dataset="mnist5k", num_images=10_000, batch_size=100, featur
     scores = {"fid": compute_fid(model, dataset, real_statistics=real_statistics, **common)}
     if kid:
         scores["kid"] = compute_kid(model, dataset, **common)
+    if (not isinstance(model, np.ndarray) and is_conditional(model) and extractor == "digits"
+            and dataset == "mnist5k" and num_classes_of(model) == 10
+            and tuple(model.outputs[0].shape[1:]) == (32, 32, 1)):
+        scores.update(conditional_digits_report(model, num_images=min(num_images, 1000), seed=seed,
+                                                verbose=verbose))
     return scores

@@ -114,7 +114,7 @@ def _quality_function(quality, dataset, image_size, output_dir, seed):
 def compare(models=DEFAULT_MODELS, num_images=DEFAULT_NUM_IMAGES, epochs=None, output_dir="comparison",
             dataset="mnist5k", image_size=32, batch_size=None, latent_dim=None, width=None, seed=0,
             quick=False, quality="digits", num_samples=16, mixed_precision=False, verbose=1, overwrite=False,
-            data_options=None, seconds_per_run=None):
+            data_options=None, seconds_per_run=None, augment=None, ema=None):
     """Train each variant on each subset size and write samples, GIFs, curves and a summary.
 
     The workshop experiment of the GANs 101 article (its Table 2: DCGAN, LSGAN and
@@ -144,6 +144,9 @@ def compare(models=DEFAULT_MODELS, num_images=DEFAULT_NUM_IMAGES, epochs=None, o
             `download=True`, `cache_dir=`).
         seconds_per_run: stop each run after this many seconds of training, if its
             epochs have not ended it first (None: no limit).
+        augment: DiffAugment policy of every run, e.g. "diffaugment" (see `keras_gans.GAN`).
+        ema: generator moving-average decay of every run, e.g. 0.999; the samples, the
+            quality score and each run's `generator.keras` then come from the average.
 
     Returns:
         A list of dicts, one per run, with the summary table's columns.
@@ -152,7 +155,8 @@ def compare(models=DEFAULT_MODELS, num_images=DEFAULT_NUM_IMAGES, epochs=None, o
     >>> rows = compare(["dcgan", "wgan-gp"], [1000], epochs=1, output_dir="/tmp/cmp",
     ...                quick=True)  # doctest: +SKIP
     """
-    models = _parse_list("models", models, str, allowed=tuple(gan_models.VARIANTS))
+    unconditional = tuple(name for name in gan_models.VARIANTS if name not in gan_models.CONDITIONAL)
+    models = _parse_list("models", models, str, allowed=unconditional)
     num_images = _parse_list("num_images", num_images, int)
     settings = dict(QUICK_SETTINGS if quick else FULL_SETTINGS)
     for key, value in (("epochs", epochs), ("batch_size", batch_size), ("latent_dim", latent_dim),
@@ -162,7 +166,7 @@ def compare(models=DEFAULT_MODELS, num_images=DEFAULT_NUM_IMAGES, epochs=None, o
     quality_fn, quality_label = _quality_function(quality, dataset, image_size, output_dir, seed)
     config = {"models": models, "num_images": num_images, "dataset": dataset, "image_size": image_size,
               "seed": seed, "quick": quick, "quality": quality_label if quality is not None else None,
-              "mixed_precision": mixed_precision, **settings}
+              "mixed_precision": mixed_precision, "augment": augment, "ema": ema, **settings}
 
     previous_policy = keras.mixed_precision.global_policy().name
     if mixed_precision:
@@ -199,7 +203,8 @@ def _train_one(name, train_data, run_dir, config, num_samples, verbose, seconds_
     seed = config["seed"]
     keras.utils.set_random_seed(seed)  # same initial weights for the same architecture
     gan = gan_models.build_gan(name, config["image_size"], train_data.element_spec.shape[-1],
-                               config["latent_dim"], width=config["width"], seed=seed)
+                               config["latent_dim"], width=config["width"], seed=seed,
+                               augment=config["augment"], ema=config["ema"])
     gan.compile()  # each variant's own paper optimizers
     result = runs.train(gan, train_data, run_dir, config["epochs"], config=config, num_samples=num_samples,
                         sample_seed=seed, verbose=2 if verbose >= 2 else 0,

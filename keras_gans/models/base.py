@@ -5,14 +5,26 @@ sampler, the metric trackers and the helper that turns a loss into one optimizer
 step (loss scaling for mixed precision, the replica average under
 `tf.distribute`). Each variant writes its algorithm out in full in its own file,
 the way its paper states it: `dcgan.py`, `lsgan.py`, `wgan.py`, `wgan_gp.py`,
-`sagan.py`.
+`sagan.py`, `conditional.py`.
+
+Two options every variant shares, both off by default, both called by name in each
+`train_step` where they act:
+- `augment=`: DiffAugment (`keras_gans.augment`), the same kind of random,
+  differentiable augmentation for every image the discriminator sees while training,
+  real or generated, in both steps (`diff_augment`);
+- `ema=`: an exponential moving average of the generator's weights, updated after
+  each generator step (`update_ema`), which `generate`, `SampleGIF` and the saved
+  `generator.keras` draw from (`sampling_generator`).
 """
+
+import numbers
 
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from keras_gans import augment as diffaugment
 from keras_gans import checks, precision
 
 DEFAULT_LEARNING_RATE = 2e-4
@@ -64,6 +76,13 @@ class GAN(keras.Model):
         discriminator: a Keras model mapping images to logits (B, 1).
         seed: seed of the model's latent sampler (`keras.random.SeedGenerator`),
             so a seeded run draws the same latents every time.
+        augment: DiffAugment policy (Zhao et al. 2020): None (off), "diffaugment"
+            (color, translation and cutout; no color for grey images) or
+            comma-separated names, e.g. "translation,cutout" (`keras_gans.augment`).
+            Applied to real and generated images wherever the discriminator sees them
+            while training; `evaluate()` scores the images as they are.
+        ema: None (off) or the decay d of an exponential moving average of the
+            generator's weights, e.g. 0.999 (see `update_ema`).
         **kwargs: passed to `keras.Model` (e.g. `name`).
     """
 
@@ -73,24 +92,40 @@ class GAN(keras.Model):
     # as DCGAN reports them) or raw discriminator / critic outputs.
     scores_are_probabilities = False
 
-    def __init__(self, generator, discriminator, seed=None, **kwargs):
+    def __init__(self, generator, discriminator, seed=None, augment=None, ema=None, **kwargs):
         check_backend()
         super().__init__(**kwargs)
-        if len(generator.inputs) != 1 or len(generator.inputs[0].shape) != 2:
-            raise ValueError(
-                "Invalid value for argument `generator`. Expected a model with one input "
-                f"of shape (batch, latent_dim). Received inputs: {generator.inputs}"
-            )
+        self.latent_dim = self.check_generator(generator)
         self.generator = generator
         self.discriminator = discriminator
-        self.latent_dim = int(generator.inputs[0].shape[-1])
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed, name="latent_seed_generator")
+        channels = generator.outputs[0].shape[-1]
+        self.augment = diffaugment.policy_string(augment, channels)
+        self._augment_operations = diffaugment.parse_policy(augment, channels)
+        if ema is not None and (isinstance(ema, bool) or not isinstance(ema, numbers.Real)
+                                or not 0 < ema < 1):
+            raise checks.invalid("ema", "None or a decay between 0 and 1, e.g. 0.999", ema)
+        self.ema = None if ema is None else float(ema)
+        if self.ema is not None:
+            # The average starts as a copy of the generator and lives beside it, so it is
+            # saved, checkpointed and restored with the other weights.
+            self.ema_generator = keras.models.clone_model(generator)
+            self.ema_generator.set_weights(generator.get_weights())
         self.trackers = {name: keras.metrics.Mean(name=name) for name in self.metric_names}
         self.step_values = {name: StepValue(name=name) for name in self.metric_names}
         # Both networks are built already, so the GAN is too (Keras' callbacks,
         # BackupAndRestore among them, refuse an unbuilt model).
         self.built = True
+
+    def check_generator(self, generator):
+        """The latent size of a generator with one (batch, latent_dim) input; refuse any other."""
+        if len(generator.inputs) != 1 or len(generator.inputs[0].shape) != 2:
+            raise ValueError(
+                "Invalid value for argument `generator`. Expected a model with one input "
+                f"of shape (batch, latent_dim). Received inputs: {generator.inputs}"
+            )
+        return int(generator.inputs[0].shape[-1])
 
     # ----------------------------------------------------------------- compile
 
@@ -165,6 +200,48 @@ class GAN(keras.Model):
         gradients = tape.gradient(loss, variables, output_gradients=factor)
         optimizer.apply(gradients, variables)
 
+    def diff_augment(self, images):
+        """DiffAugment: `images` through this GAN's random augmentation (unchanged when `augment=None`).
+
+        Every `train_step` calls it on every batch its discriminator sees, real or
+        generated, in both steps; the random parameters come from the model's seeded
+        sampler, so a seeded run is reproducible and a resumed one continues exactly.
+        """
+        if not self._augment_operations:
+            return images
+        return diffaugment.diff_augment(images, self._augment_operations, seed=self.seed_generator)
+
+    def update_ema(self):
+        """Move the generator's moving average one step towards the generator (nothing when `ema=None`).
+
+        Karras et al. 2018 (https://arxiv.org/abs/1710.10196) and Yazici et al. 2019
+        (https://arxiv.org/abs/1806.04498): the average of the generator's recent
+        weights draws better images than the weights of the last step. After each
+        generator step, for every generator weight w (batch-norm averages included):
+
+        w_ema = d * w_ema + (1 - d) * w,    d = min(ema, (1 + t) / (10 + t))
+
+        with t the generator steps taken so far. Departure from the papers, which use
+        d = ema from the first step: the ramp (TensorFlow's
+        `ExponentialMovingAverage(num_updates=t)` rule) lets the average forget the
+        random initial weights within a short run (with d = 0.999 from the start,
+        73% of them would still be there after 310 steps).
+        """
+        if self.ema is None:
+            return
+        steps = ops.cast(self.g_optimizer.iterations, "float32")
+        decay = ops.minimum(self.ema, (1.0 + steps) / (10.0 + steps))
+        for average, weight in zip(self.ema_generator.weights, self.generator.weights):
+            average.assign(decay * average + (1.0 - decay) * ops.cast(weight, average.dtype))
+
+    @property
+    def sampling_generator(self):
+        """The network to draw images from: the moving average with `ema=`, else the generator.
+
+        `generate`, `SampleGIF` and the `generator.keras` a run saves all use it.
+        """
+        return self.generator if self.ema is None else self.ema_generator
+
     def update_metrics(self, **values):
         """Record this step's values; return every metric's running mean over the epoch."""
         for name, value in values.items():
@@ -184,8 +261,8 @@ class GAN(keras.Model):
     # -------------------------------------------------------------- inference
 
     def call(self, latents, training=False):
-        """The generator's images for a latent batch (B, latent_dim); `predict(latents)` generates."""
-        return self.generator(latents, training=training)
+        """The images of a latent batch (B, latent_dim) from `sampling_generator`; `predict(latents)` too."""
+        return self.sampling_generator(latents, training=training)
 
     def test_step(self, data):
         """`evaluate()`: both losses and scores on real images, nothing updated."""
@@ -205,7 +282,7 @@ class GAN(keras.Model):
         return self(latents, training=False)
 
     def generate(self, n_or_latents, seed=None, batch_size=256):
-        """Generate images in [-1, 1] as a float32 NumPy array (B, H, W, C).
+        """Generate images in [-1, 1] as a float32 NumPy array (B, H, W, C), from `sampling_generator`.
 
         Args:
             n_or_latents: a number of images, or a latent batch (B, latent_dim).
@@ -232,7 +309,7 @@ class GAN(keras.Model):
                     f"shape (batch, {self.latent_dim}). Received shape: {tuple(latents.shape)}"
                 )
         batches = [
-            ops.convert_to_numpy(self.generator(latents[i:i + batch_size], training=False))
+            ops.convert_to_numpy(self.sampling_generator(latents[i:i + batch_size], training=False))
             for i in range(0, latents.shape[0], batch_size)
         ]
         return np.concatenate(batches).astype("float32")
@@ -259,6 +336,8 @@ class GAN(keras.Model):
             "generator": keras.saving.serialize_keras_object(self.generator),
             "discriminator": keras.saving.serialize_keras_object(self.discriminator),
             "seed": self.seed,
+            "augment": self.augment,
+            "ema": self.ema,
             "name": self.name,
         }
 

@@ -25,6 +25,8 @@ class DCGAN(GAN):
         generator: latents (B, latent_dim) -> images in [-1, 1].
         discriminator: images -> logits (B, 1).
         seed: seed of the latent sampler.
+        augment: DiffAugment policy, e.g. "diffaugment" (None: off; see `GAN`).
+        ema: decay of the generator's moving average, e.g. 0.999 (None: off; see `GAN`).
 
     Example:
     >>> gen = keras_gans.networks.dcgan_generator(32, channels=1, latent_dim=16, width=8)
@@ -45,8 +47,9 @@ class DCGAN(GAN):
         #    flows to the generator in this step.
         fake_images = self.generator(self.draw_latents(batch_size), training=True)
         with tf.GradientTape() as tape:
-            real_logits = self.discriminator(real_images, training=True)
-            fake_logits = self.discriminator(fake_images, training=True)
+            # DiffAugment (`augment=`; the identity when None): both sides seen through it.
+            real_logits = self.discriminator(self.diff_augment(real_images), training=True)
+            fake_logits = self.discriminator(self.diff_augment(fake_images), training=True)
             d_loss = losses.bce_discriminator_loss(real_logits, fake_logits)
         self.apply_gradients(tape, d_loss, self.d_optimizer, self.discriminator.trainable_variables)
 
@@ -54,10 +57,15 @@ class DCGAN(GAN):
         #    score "real". Only the generator's weights are updated.
         with tf.GradientTape() as tape:
             fake_images = self.generator(self.draw_latents(batch_size), training=True)
-            g_loss = losses.bce_generator_loss(self.discriminator(fake_images, training=True))
+            # The same augmentation, differentiated through: the gradient reaches G.
+            fake_logits_g = self.discriminator(self.diff_augment(fake_images), training=True)
+            g_loss = losses.bce_generator_loss(fake_logits_g)
         self.apply_gradients(tape, g_loss, self.g_optimizer, self.generator.trainable_variables)
 
-        # 3. Report: the losses, and how sure the discriminator was on each side.
+        # 3. Generator EMA (`ema=`; nothing when None): w_ema = d * w_ema + (1 - d) * w.
+        self.update_ema()
+
+        # 4. Report: the losses, and how sure the discriminator was on each side.
         return self.update_metrics(
             d_loss=d_loss,
             g_loss=g_loss,

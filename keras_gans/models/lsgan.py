@@ -31,6 +31,8 @@ class LSGAN(GAN):
         generator: latents (B, latent_dim) -> images in [-1, 1].
         discriminator: images -> one linear output per image (B, 1).
         seed: seed of the latent sampler.
+        augment: DiffAugment policy, e.g. "diffaugment" (None: off; see `GAN`).
+        ema: decay of the generator's moving average, e.g. 0.999 (None: off; see `GAN`).
 
     Example:
     >>> gen = keras_gans.networks.dcgan_generator(32, channels=1, latent_dim=16, width=8)
@@ -48,8 +50,9 @@ class LSGAN(GAN):
         #    generated images towards a = 0. The fakes are made outside the tape.
         fake_images = self.generator(self.draw_latents(batch_size), training=True)
         with tf.GradientTape() as tape:
-            real_logits = self.discriminator(real_images, training=True)
-            fake_logits = self.discriminator(fake_images, training=True)
+            # DiffAugment (`augment=`; the identity when None): both sides seen through it.
+            real_logits = self.discriminator(self.diff_augment(real_images), training=True)
+            fake_logits = self.discriminator(self.diff_augment(fake_images), training=True)
             d_loss = losses.least_squares_discriminator_loss(real_logits, fake_logits)
         self.apply_gradients(tape, d_loss, self.d_optimizer, self.discriminator.trainable_variables)
 
@@ -57,10 +60,15 @@ class LSGAN(GAN):
         #    output c = 1 on its images.
         with tf.GradientTape() as tape:
             fake_images = self.generator(self.draw_latents(batch_size), training=True)
-            g_loss = losses.least_squares_generator_loss(self.discriminator(fake_images, training=True))
+            # The same augmentation, differentiated through: the gradient reaches G.
+            fake_logits_g = self.discriminator(self.diff_augment(fake_images), training=True)
+            g_loss = losses.least_squares_generator_loss(fake_logits_g)
         self.apply_gradients(tape, g_loss, self.g_optimizer, self.generator.trainable_variables)
 
-        # 3. Report: the losses and the mean raw outputs (1 = looks real, 0 = looks fake).
+        # 3. Generator EMA (`ema=`; nothing when None): w_ema = d * w_ema + (1 - d) * w.
+        self.update_ema()
+
+        # 4. Report: the losses and the mean raw outputs (1 = looks real, 0 = looks fake).
         return self.update_metrics(
             d_loss=d_loss,
             g_loss=g_loss,

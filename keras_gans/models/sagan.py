@@ -39,6 +39,8 @@ class SAGAN(GAN):
         generator: latents (B, latent_dim) -> images in [-1, 1].
         discriminator: images -> scores (B, 1).
         seed: seed of the latent sampler.
+        augment: DiffAugment policy, e.g. "diffaugment" (None: off; see `GAN`).
+        ema: decay of the generator's moving average, e.g. 0.999 (None: off; see `GAN`).
 
     Example:
     >>> gen = keras_gans.networks.sagan_generator(32, channels=1, latent_dim=16, width=8)
@@ -64,8 +66,9 @@ class SAGAN(GAN):
         #    already past its margin adds nothing to the loss (nor to the gradient).
         fake_images = self.generator(self.draw_latents(batch_size), training=True)
         with tf.GradientTape() as tape:
-            real_logits = self.discriminator(real_images, training=True)
-            fake_logits = self.discriminator(fake_images, training=True)
+            # DiffAugment (`augment=`; the identity when None): both sides seen through it.
+            real_logits = self.discriminator(self.diff_augment(real_images), training=True)
+            fake_logits = self.discriminator(self.diff_augment(fake_images), training=True)
             d_loss = losses.hinge_discriminator_loss(real_logits, fake_logits)
         self.apply_gradients(tape, d_loss, self.d_optimizer, self.discriminator.trainable_variables)
 
@@ -73,10 +76,15 @@ class SAGAN(GAN):
         #    fakes (no margin on this side).
         with tf.GradientTape() as tape:
             fake_images = self.generator(self.draw_latents(batch_size), training=True)
-            g_loss = losses.hinge_generator_loss(self.discriminator(fake_images, training=True))
+            # The same augmentation, differentiated through: the gradient reaches G.
+            fake_logits_g = self.discriminator(self.diff_augment(fake_images), training=True)
+            g_loss = losses.hinge_generator_loss(fake_logits_g)
         self.apply_gradients(tape, g_loss, self.g_optimizer, self.generator.trainable_variables)
 
-        # 3. Report: the losses and the mean raw scores.
+        # 3. Generator EMA (`ema=`; nothing when None): w_ema = d * w_ema + (1 - d) * w.
+        self.update_ema()
+
+        # 4. Report: the losses and the mean raw scores.
         return self.update_metrics(
             d_loss=d_loss,
             g_loss=g_loss,

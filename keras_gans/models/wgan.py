@@ -66,6 +66,8 @@ class WGAN(GAN):
         clip_value: c, every critic weight is clipped to [-c, c] after every critic
             update (paper: 0.01).
         seed: seed of the latent sampler.
+        augment: DiffAugment policy, e.g. "diffaugment" (None: off; see `GAN`).
+        ema: decay of the generator's moving average, e.g. 0.999 (None: off; see `GAN`).
 
     Example:
     >>> gen = keras_gans.networks.dcgan_generator(32, channels=1, latent_dim=16, width=8)
@@ -114,8 +116,9 @@ class WGAN(GAN):
         for _ in range(self.discriminator_steps):
             fake_images = self.generator(self.draw_latents(batch_size), training=True)
             with tf.GradientTape() as tape:
-                real_scores = self.discriminator(real_images, training=True)
-                fake_scores = self.discriminator(fake_images, training=True)
+                # DiffAugment (`augment=`; the identity when None): both sides seen through it.
+                real_scores = self.discriminator(self.diff_augment(real_images), training=True)
+                fake_scores = self.discriminator(self.diff_augment(fake_images), training=True)
                 d_loss = losses.wasserstein_discriminator_loss(real_scores, fake_scores)
             self.apply_gradients(tape, d_loss, self.d_optimizer, self.discriminator.trainable_variables)
             # ... and 2. clips every critic weight to [-c, c] right after the update.
@@ -124,10 +127,15 @@ class WGAN(GAN):
         # 3. Generator: one update, fresh latents, towards a higher critic score.
         with tf.GradientTape() as tape:
             fake_images = self.generator(self.draw_latents(batch_size), training=True)
-            g_loss = losses.wasserstein_generator_loss(self.discriminator(fake_images, training=True))
+            # The same augmentation, differentiated through: the gradient reaches G.
+            fake_scores_g = self.discriminator(self.diff_augment(fake_images), training=True)
+            g_loss = losses.wasserstein_generator_loss(fake_scores_g)
         self.apply_gradients(tape, g_loss, self.g_optimizer, self.generator.trainable_variables)
 
-        # 4. Report, from the last critic update.
+        # 4. Generator EMA (`ema=`; nothing when None): w_ema = d * w_ema + (1 - d) * w.
+        self.update_ema()
+
+        # 5. Report, from the last critic update.
         return self.update_metrics(
             d_loss=d_loss,
             g_loss=g_loss,

@@ -63,6 +63,10 @@ class WGANGP(GAN):
         discriminator_steps: critic updates per generator update (paper: 5).
         gradient_penalty_weight: lambda (paper: 10).
         seed: seed of the latent sampler (it also draws the alphas).
+        augment: DiffAugment policy, e.g. "diffaugment" (None: off; see `GAN`). The
+            interpolates x_hat then lie between augmented real and augmented generated
+            images, the images the critic sees.
+        ema: decay of the generator's moving average, e.g. 0.999 (None: off; see `GAN`).
 
     Example:
     >>> gen = keras_gans.networks.dcgan_generator(32, channels=1, latent_dim=16, width=8)
@@ -131,17 +135,24 @@ class WGANGP(GAN):
                 # 2. Wasserstein loss plus lambda times the gradient penalty on
                 #    x_hat = alpha * real + (1 - alpha) * fake. The penalty holds a
                 #    gradient, so this tape differentiates a gradient (double backprop).
+                #    DiffAugment (`augment=`; the identity when None): the critic, and its
+                #    penalty, see both sides through it.
                 d_loss, wasserstein_estimate, penalty, real_scores, fake_scores = self.critic_loss(
-                    real_images, fake_images, alpha)
+                    self.diff_augment(real_images), self.diff_augment(fake_images), alpha)
             self.apply_gradients(tape, d_loss, self.d_optimizer, self.discriminator.trainable_variables)
 
         # 3. Generator: one update, fresh latents, towards a higher critic score.
         with tf.GradientTape() as tape:
             fake_images = self.generator(self.draw_latents(batch_size), training=True)
-            g_loss = losses.wasserstein_generator_loss(self.discriminator(fake_images, training=True))
+            # The same augmentation, differentiated through: the gradient reaches G.
+            fake_scores_g = self.discriminator(self.diff_augment(fake_images), training=True)
+            g_loss = losses.wasserstein_generator_loss(fake_scores_g)
         self.apply_gradients(tape, g_loss, self.g_optimizer, self.generator.trainable_variables)
 
-        # 4. Report, from the last critic update.
+        # 4. Generator EMA (`ema=`; nothing when None): w_ema = d * w_ema + (1 - d) * w.
+        self.update_ema()
+
+        # 5. Report, from the last critic update.
         return self.update_metrics(
             d_loss=d_loss,
             g_loss=g_loss,

@@ -60,9 +60,14 @@ def generator_hidden_layers(image_size, latent_dim, width, normalization):
     z -> ConvTranspose(4x4, valid) to 4x4 -> [ConvTranspose(4x4, stride 2) -> norm -> ReLU] ...
     Returns the `keras.Input` and the last hidden tensor.
     """
-    blocks = num_blocks(image_size)
     z = keras.Input((latent_dim,), name="latents")
-    x = layers.Reshape((1, 1, latent_dim))(z)
+    return z, upsampling_stack(layers.Reshape((1, 1, latent_dim))(z), image_size, width, normalization)
+
+
+def upsampling_stack(x, image_size, width, normalization):
+    """The generator's hidden stack from a (B, 1, 1, d) code to the S/2 x S/2 map (shared with
+    `keras_gans.networks.conditional`)."""
+    blocks = num_blocks(image_size)
     for i in range(blocks):
         filters = width * 2 ** (blocks - 1 - i)
         # The first layer turns the 1x1 latent into 4x4; the others double the size.
@@ -73,7 +78,7 @@ def generator_hidden_layers(image_size, latent_dim, width, normalization):
         if norm is not None:
             x = norm(x)
         x = layers.ReLU(name=f"relu{i + 1}")(x)
-    return z, x
+    return x
 
 
 def dcgan_generator(image_size=64, channels=3, latent_dim=128, width=64, normalization="batch",
@@ -141,7 +146,17 @@ def dcgan_discriminator(image_size=64, channels=3, width=64, normalization="batc
     checks.one_of("normalization", normalization, SUPPORTED_NORMALIZATIONS)
     checks.positive_int("channels", channels, "a positive integer (1 for grey, 3 for RGB)")
     images = keras.Input((image_size, image_size, channels), name="images")
-    x = images
+    x = downsampling_stack(images, image_size, width, normalization)
+    # The last 4x4 map is read by one 4x4 convolution: one logit per image.
+    x = layers.Conv2D(1, 4, padding="valid", use_bias=False, kernel_initializer=conv_init(),
+                      dtype="float32", name="to_logit")(x)
+    logits = layers.Flatten(dtype="float32", name="logits")(x)
+    return keras.Model(images, logits, name=name)
+
+
+def downsampling_stack(x, image_size, width, normalization):
+    """The discriminator's stack from the S x S image to the 4x4 map (shared with
+    `keras_gans.networks.conditional`): [Conv(4x4, stride 2) -> norm -> LeakyReLU(0.2)] ..."""
     for i in range(num_blocks(image_size)):
         x = layers.Conv2D(width * 2 ** i, 4, strides=2, padding="same", use_bias=False,
                           kernel_initializer=conv_init(), name=f"conv{i + 1}")(x)
@@ -149,8 +164,4 @@ def dcgan_discriminator(image_size=64, channels=3, width=64, normalization="batc
         if norm is not None:
             x = norm(x)
         x = layers.LeakyReLU(0.2, name=f"lrelu{i + 1}")(x)
-    # The last 4x4 map is read by one 4x4 convolution: one logit per image.
-    x = layers.Conv2D(1, 4, padding="valid", use_bias=False, kernel_initializer=conv_init(),
-                      dtype="float32", name="to_logit")(x)
-    logits = layers.Flatten(dtype="float32", name="logits")(x)
-    return keras.Model(images, logits, name=name)
+    return x
