@@ -158,13 +158,13 @@ def train_parser(defaults=True):
     option("--num-images", type=_positive_int, help="train on a fixed subset of this many images")
     option("--image-size", type=int, choices=(32, 64, 128), default=32)
     option("--epochs", type=_positive_int,
-           help=f"default: {DEFAULT_RUN_EPOCHS} for DCGAN at 32 px (the default run: about 3 minutes on the "
-                "embedded digits on a 2-core CPU), 35 otherwise")
+           help=f"default: {DEFAULT_RUN_EPOCHS} for dcgan and cdcgan at 32 px (the default run: about 3 minutes "
+                "on the embedded digits on a 2-core CPU), 35 otherwise")
     option("--batch-size", type=_positive_int,
            help="default: 128 at 64 px and above (the GANs 101 article), 32 at 32 px")
     option("--d-lr", type=_positive_float,
            help=f"discriminator learning rate (default: the variant's own, e.g. 2e-4 for dcgan; "
-                f"{DEFAULT_RUN_LR:g} for both networks of DCGAN at 32 px)")
+                f"{DEFAULT_RUN_LR:g} for both networks of dcgan and cdcgan at 32 px)")
     option("--g-lr", type=_positive_float, help="generator learning rate (default: the variant's own)")
     option("--beta-1", type=float,
            help="Adam beta_1 of both optimizers (default: the variant's own, e.g. 0.5 for dcgan)")
@@ -334,7 +334,9 @@ def run_defaults(options):
     # lets it end in about 3 minutes on an AVX2-only CPU too: at 6e-4, digits FID 11.9 and
     # 13.4 (seeds 0 and 1) after 80,000 images (16 epochs), where 2e-4 gave 33 after 64,000
     # and needed 175,000 (35 epochs) for 12.6 (benchmarks/default_run_settings.py, RESULTS.md).
-    default_run = small and options["model"] == "dcgan" and not options["init_from"]
+    # The conditional DCGAN takes the same settings: 98.6% of its digits read as the label asked
+    # for after 16 epochs at 6e-4 (RESULTS.md, "cdcgan with the default run's settings").
+    default_run = small and options["model"] in ("dcgan", "cdcgan") and not options["init_from"]
     options["epochs"] = options["epochs"] or (DEFAULT_RUN_EPOCHS if default_run else 35)
     if default_run:
         options["d_lr"] = options["d_lr"] or DEFAULT_RUN_LR

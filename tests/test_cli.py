@@ -26,6 +26,8 @@ def test_the_default_run_and_other_runs_get_their_own_defaults():
     assert (default["width"], default["batch_size"]) == (32, 32)
     typed = defaults_of(["--epochs", "3", "--d-lr", "1e-4"])
     assert (typed["epochs"], typed["d_lr"], typed["g_lr"]) == (3, 1e-4, 6e-4)
+    conditional = defaults_of(["--model", "cdcgan"])
+    assert (conditional["epochs"], conditional["d_lr"]) == (cli.DEFAULT_RUN_EPOCHS, 6e-4)
     for argv in (["--model", "lsgan"], ["--image-size", "64"]):
         other = defaults_of(argv)
         assert (other["epochs"], other["d_lr"], other["g_lr"]) == (35, None, None)  # the variant's own rates

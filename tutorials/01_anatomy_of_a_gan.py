@@ -272,7 +272,7 @@ A minute of training gives rough digits. What do the same networks draw after
 almost twenty thousand steps? The repository ships a DCGAN generator trained that long
 by the package's own command line, in `saved_models/dcgan_digits/`:
 
-    keras-gans train --model dcgan --epochs 120 --seed 0
+    keras-gans train --model dcgan --epochs 120 --d-lr 2e-4 --g-lr 2e-4 --seed 0
 
 It is quick mode's recipe (the DCGAN networks at width 32, the BCE losses,
 Adam 2e-4 / `beta_1=0.5`, batch 32, the 5,000 embedded digits at 32x32), run for

@@ -117,7 +117,7 @@ print("decay after 1, 10, 100, 1000 and 10000 steps:",
 """
 ## 1,000 digits, with and without DiffAugment
 
-Two DCGANs with the default `keras-gans train` settings, the same seed, data and
+Two DCGANs with the default run's networks (learning rate 2e-4), the same seed, data and
 number of steps; both keep a moving average, which does not change their training, so
 each run gives two results: its generator and its average.
 """
