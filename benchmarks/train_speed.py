@@ -176,7 +176,7 @@ def cpu_kind():
     kind = "AVX-512" if "avx512f" in flags else "AVX2 only" if "avx2" in flags else platform.machine()
     caps = [f"{name}={os.environ[name]}" for name in ("ONEDNN_MAX_CPU_ISA", "ATEN_CPU_CAPABILITY")
             if name in os.environ]
-    return kind + (f" (emulated: {', '.join(caps)})" if caps else "")
+    return kind + (f" (held to narrower paths: {', '.join(caps)}; oneDNN as in the table)" if caps else "")
 
 
 def main(argv=None):
