@@ -330,12 +330,9 @@ def run_defaults(options):
     small = options["image_size"] == 32
     options["width"] = options["width"] or (32 if small else 64)
     options["batch_size"] = options["batch_size"] or (32 if small else 128)
-    # The default run (DCGAN at 32 px) learns faster at a higher learning rate, which is what
-    # lets it end in about 3 minutes on an AVX2-only CPU too: at 6e-4, digits FID 11.9 and
-    # 13.4 (seeds 0 and 1) after 80,000 images (16 epochs), where 2e-4 gave 33 after 64,000
-    # and needed 175,000 (35 epochs) for 12.6 (benchmarks/default_run_settings.py, RESULTS.md).
-    # The conditional DCGAN takes the same settings: 98.6% of its digits read as the label asked
-    # for after 16 epochs at 6e-4 (RESULTS.md, "cdcgan with the default run's settings").
+    # The default run (DCGAN or cdcgan at 32 px) learns faster at 6e-4, so it ends in about 3
+    # minutes on AVX2-only CPUs too: digits FID 11.9 / 13.4 (seeds 0, 1) after 80,000 images,
+    # where 2e-4 needed 175,000 for 12.6; cdcgan: 98.6% label agreement (benchmarks/RESULTS.md).
     default_run = small and options["model"] in ("dcgan", "cdcgan") and not options["init_from"]
     options["epochs"] = options["epochs"] or (DEFAULT_RUN_EPOCHS if default_run else 35)
     if default_run:
