@@ -28,6 +28,7 @@ import csv
 import json
 import os
 import shutil
+import signal
 import socket
 import time
 
@@ -420,7 +421,11 @@ def train(gan, dataset, run_dir, epochs, config=None, resume=False, overwrite=Fa
                 history = gan.fit(dataset, initial_epoch=initial_epoch, epochs=epochs,
                                   callbacks=run_callbacks, verbose=verbose, shuffle=False)
             except KeyboardInterrupt:
-                checkpoint.save(checkpoint.epoch, checkpoint.steps_in_epoch)
+                previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut it short
+                try:
+                    checkpoint.save(checkpoint.epoch, checkpoint.steps_in_epoch)
+                finally:
+                    signal.signal(signal.SIGINT, previous)
                 raise RunInterrupted(
                     f"Interrupted at step {checkpoint.steps_in_epoch} of epoch {checkpoint.epoch + 1}; the "
                     f"training state is saved in {os.path.join(run_dir, 'checkpoints')}. Continue with: "
