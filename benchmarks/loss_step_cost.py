@@ -37,6 +37,10 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from train_speed import forward_flops  # noqa: E402  (unwraps SpectralNormalization for SAGAN)
+
 VARIANTS = ("dcgan", "lsgan", "wgan", "wgan-gp", "sagan")
 CONFIGS = {
     # name: image size, channels, latent, width, batch (what trains with these networks)
@@ -45,22 +49,6 @@ CONFIGS = {
     "celeba64": dict(image_size=64, channels=3, latent_dim=128, width=64, batch_size=128),  # full mode
 }
 UPDATES = {"dcgan": (1, 1), "lsgan": (1, 1), "wgan": (5, 1), "wgan-gp": (5, 1), "sagan": (1, 1)}
-
-
-def forward_flops(model):
-    """2 x multiply-adds of every convolution in one forward pass of one image (wrappers unwrapped)."""
-    import keras
-
-    total = 0
-    for layer in model.layers:
-        inner = getattr(layer, "layer", layer)  # SpectralNormalization wraps its convolution
-        if isinstance(inner, keras.layers.Conv2DTranspose):
-            _, h, w, c = layer.input.shape
-            total += h * w * c * inner.filters * inner.kernel_size[0] * inner.kernel_size[1]
-        elif isinstance(inner, keras.layers.Conv2D):
-            _, h, w, c = layer.output.shape
-            total += h * w * c * layer.input.shape[-1] * inner.kernel_size[0] * inner.kernel_size[1]
-    return 2 * total
 
 
 def step_flops(variant, gan):

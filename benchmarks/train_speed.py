@@ -53,17 +53,18 @@ CONFIGS = {
 
 
 def forward_flops(model):
-    """Multiply-adds x 2 of every convolution in one forward pass of one image."""
+    """Multiply-adds x 2 of every convolution in one forward pass of one image (wrappers unwrapped)."""
     import keras
 
     total = 0
     for layer in model.layers:
-        if isinstance(layer, keras.layers.Conv2DTranspose):
+        inner = getattr(layer, "layer", layer)  # SpectralNormalization wraps its convolution
+        if isinstance(inner, keras.layers.Conv2DTranspose):
             _, h, w, c = layer.input.shape
-            total += h * w * c * layer.filters * layer.kernel_size[0] * layer.kernel_size[1]
-        elif isinstance(layer, keras.layers.Conv2D):
+            total += h * w * c * inner.filters * inner.kernel_size[0] * inner.kernel_size[1]
+        elif isinstance(inner, keras.layers.Conv2D):
             _, h, w, c = layer.output.shape
-            total += h * w * c * layer.input.shape[-1] * layer.kernel_size[0] * layer.kernel_size[1]
+            total += h * w * c * layer.input.shape[-1] * inner.kernel_size[0] * inner.kernel_size[1]
     return 2 * total
 
 

@@ -297,22 +297,26 @@ class GAN(keras.Model):
         >>> gan.generate(16, seed=0).shape  # doctest: +SKIP
         (16, 64, 64, 3)
         """
-        if isinstance(n_or_latents, (int, np.integer)) and not isinstance(n_or_latents, bool):
-            checks.positive_int("n_or_latents", n_or_latents, "a positive number of images or a latent batch")
-            shape = (int(n_or_latents), self.latent_dim)
-            latents = keras.random.normal(shape, seed=seed if seed is not None else self.seed_generator)
-        else:
-            latents = ops.convert_to_tensor(n_or_latents, "float32")
-            if len(latents.shape) != 2 or latents.shape[-1] != self.latent_dim:
-                raise ValueError(
-                    "Invalid value for argument `n_or_latents`. Expected an int or latents of "
-                    f"shape (batch, {self.latent_dim}). Received shape: {tuple(latents.shape)}"
-                )
+        latents = self.latents_for(n_or_latents, seed)
         batches = [
             ops.convert_to_numpy(self.sampling_generator(latents[i:i + batch_size], training=False))
             for i in range(0, latents.shape[0], batch_size)
         ]
         return np.concatenate(batches).astype("float32")
+
+    def latents_for(self, n_or_latents, seed=None):
+        """`generate`'s latent batch: `n` fresh latents (from `seed`, else the model's sampler) or those given."""
+        if isinstance(n_or_latents, (int, np.integer)) and not isinstance(n_or_latents, bool):
+            checks.positive_int("n_or_latents", n_or_latents, "a positive number of images or a latent batch")
+            shape = (int(n_or_latents), self.latent_dim)
+            return keras.random.normal(shape, seed=seed if seed is not None else self.seed_generator)
+        latents = ops.convert_to_tensor(n_or_latents, "float32")
+        if len(latents.shape) != 2 or latents.shape[-1] != self.latent_dim:
+            raise ValueError(
+                "Invalid value for argument `n_or_latents`. Expected an int or latents of "
+                f"shape (batch, {self.latent_dim}). Received shape: {tuple(latents.shape)}"
+            )
+        return latents
 
     # ---------------------------------------------------------- serialisation
 

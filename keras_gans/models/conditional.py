@@ -166,16 +166,7 @@ class ConditionalGAN(GAN):
         >>> gan.generate(30, labels=[0, 1, 2], seed=0).shape  # 0, 1, 2, 0, 1, 2, ...  # doctest: +SKIP
         (30, 32, 32, 1)
         """
-        if isinstance(n_or_latents, (int, np.integer)) and not isinstance(n_or_latents, bool):
-            checks.positive_int("n_or_latents", n_or_latents, "a positive number of images or a latent batch")
-            shape = (int(n_or_latents), self.latent_dim)
-            latents = keras.random.normal(shape, seed=seed if seed is not None else self.seed_generator)
-        else:
-            latents = ops.convert_to_tensor(n_or_latents, "float32")
-            if len(latents.shape) != 2 or latents.shape[-1] != self.latent_dim:
-                raise ValueError(
-                    "Invalid value for argument `n_or_latents`. Expected an int or latents of "
-                    f"shape (batch, {self.latent_dim}). Received shape: {tuple(latents.shape)}")
+        latents = self.latents_for(n_or_latents, seed)
         labels = ops.convert_to_tensor(labels_for(latents.shape[0], labels, self.num_classes))
         batches = [
             ops.convert_to_numpy(self.sampling_generator(
