@@ -15,13 +15,14 @@ def invalid(name, expected, value):
     return ValueError(f"Invalid value for argument `{name}`. Expected {expected}. Received: {name}={value!r}")
 
 
-def _is_int(value):
+def is_int(value):
+    """Whether `value` is an integer (Python's or NumPy's), and not a bool (which Python counts as one)."""
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def positive_int(name, value, what="a positive integer"):
     """`value` if it is an integer >= 1 (NumPy integers too, not bools)."""
-    if not _is_int(value) or value < 1:
+    if not is_int(value) or value < 1:
         raise invalid(name, what, value)
     return int(value)
 

@@ -13,13 +13,14 @@ shows the traceback instead.
 """
 
 import argparse
-import datetime
 import os
 import sys
 import time
 import zipfile
 
-from keras_gans import augment, data, generation, models, runs
+import keras
+
+from keras_gans import augment, data, generation, models, presets, run_folder, runs
 from keras_gans.evaluation import scoring
 from keras_gans.experiments.compare import compare
 from keras_gans.experiments.vgg16 import compare_vgg16_discriminator
@@ -27,9 +28,10 @@ from keras_gans.experiments.vgg16 import compare_vgg16_discriminator
 DATASETS = data.DATASETS
 MODELS = tuple(models.VARIANTS)
 # `compare` trains unconditional variants side by side (on images without labels).
-COMPARE_MODELS = tuple(name for name in MODELS if name not in models.CONDITIONAL)
+COMPARE_MODELS = tuple(name for name in MODELS if not models.variant_class(name).conditional)
 LOSSES = tuple(models.conditional.LOSSES)
 CONDITIONINGS = ("projection", "concatenate")
+BACKENDS = ("tensorflow", "jax", "torch")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -104,9 +106,9 @@ def _label_list(text):
     return values
 
 
-def _add_small_data_options(parser, option=None):
+def _add_small_data_options(parser):
     """--augment and --ema, the two options every variant has (train and compare)."""
-    option = option or parser.add_argument
+    option = parser.add_argument
     option("--augment", type=_augment_policy, metavar="POLICY",
            help="DiffAugment for the discriminator, real and generated images alike: diffaugment (color, "
                 "translation, cutout; no color for grey images) or names, e.g. translation,cutout "
@@ -130,72 +132,70 @@ def _int_list(text):
 def _command_parser(name, description):
     parser = _Parser(prog=f"keras-gans {name}", description=description)
     parser.add_argument("--debug", action="store_true", help="show the full traceback of an error")
+    parser.add_argument("--backend", choices=BACKENDS,
+                        help="the Keras backend to run on (default: KERAS_BACKEND, else tensorflow)")
     return parser
 
 
-# The default run, `keras-gans train`: DCGAN on the embedded digits at 32 px (see _train).
-DEFAULT_RUN_EPOCHS = 16
-DEFAULT_RUN_LR = 6e-4
-
-
-def train_parser(defaults=True):
-    """`keras-gans train`. `defaults=False` leaves out every default, so parsing shows what was typed."""
+def train_parser():
+    """`keras-gans train`. Every option defaults to None (not typed): `runs.RunConfig.from_args` fills the
+    rest from `keras_gans.presets`, so a resumed run can tell what was typed from what was not."""
     train = _command_parser("train", "Train a GAN (default: DCGAN on the embedded digits).")
-
-    def option(*flags, default=None, **kwargs):
-        train.add_argument(*flags, default=default if defaults else argparse.SUPPRESS, **kwargs)
-
-    option("--model", choices=MODELS, default="dcgan",
+    option = train.add_argument
+    default_run, train_32, train_64 = presets.DEFAULT_RUN, presets.TRAIN[32], presets.TRAIN[64]
+    option("--model", choices=MODELS,
            help="GAN variant (default: dcgan; cdcgan is conditional: it trains on images and their labels)")
-    option("--dataset", type=_dataset, default="mnist5k",
+    option("--dataset", type=_dataset,
            help="training images: a name (default: mnist5k, the 5,000 embedded digits; the tfds ones "
                 "need --download or a prepared --data-dir) or a folder of images")
     option("--data-dir", help="tfds data folder (default ~/tensorflow_datasets)")
-    option("--download", action="store_true",
+    option("--download", action="store_true", default=None,
            help="let tfds download the dataset if it is not prepared (needs the network)")
-    option("--skip-corrupt", action="store_true",
+    option("--skip-corrupt", action="store_true", default=None,
            help="with a folder of images: leave out files that cannot be decoded")
     option("--num-images", type=_positive_int, help="train on a fixed subset of this many images")
-    option("--image-size", type=int, choices=(32, 64, 128), default=32)
+    option("--image-size", type=int, choices=(32, 64, 128), help="default: 32")
     option("--epochs", type=_positive_int,
-           help=f"default: {DEFAULT_RUN_EPOCHS} for dcgan and cdcgan at 32 px (the default run: about 3 minutes "
-                "on the embedded digits on a 2-core CPU), 35 otherwise")
+           help=f"default: {default_run.epochs} for {' and '.join(presets.DEFAULT_RUN_MODELS)} at 32 px (the "
+                f"default run), {train_32.epochs} otherwise")
     option("--batch-size", type=_positive_int,
-           help="default: 128 at 64 px and above (the GANs 101 article), 32 at 32 px")
+           help=f"default: {train_32.batch_size} at 32 px, {train_64.batch_size} at 64 px and above (the GANs 101 "
+                "article)")
     option("--d-lr", type=_positive_float,
-           help=f"discriminator learning rate (default: the variant's own, e.g. 2e-4 for dcgan; "
-                f"{DEFAULT_RUN_LR:g} for both networks of dcgan and cdcgan at 32 px)")
-    option("--g-lr", type=_positive_float, help="generator learning rate (default: the variant's own)")
+           help=f"discriminator learning rate (default: {default_run.d_lr:g} for the default run, otherwise the "
+                "variant's own, e.g. 2e-4 for dcgan)")
+    option("--g-lr", type=_positive_float, help="generator learning rate (default: as --d-lr)")
     option("--beta-1", type=float,
            help="Adam beta_1 of both optimizers (default: the variant's own, e.g. 0.5 for dcgan)")
-    option("--latent-dim", type=_positive_int, default=128)
+    option("--latent-dim", type=_positive_int, help=f"default: {train_32.latent_dim}")
     option("--width", type=_positive_int,
-           help="base channel count of both networks; default: 64 at 64 px and above (the article), "
-                "32 at 32 px")
-    option("--seed", type=int, default=0)
+           help=f"base channel count of both networks; default: {train_32.width} at 32 px, {train_64.width} at "
+                "64 px and above (the article)")
+    option("--seed", type=int, help="default: 0")
     option("--output", help="run folder (default: saved_models/<model>_<dataset>_<time>)")
     option("--overwrite", action="store_true", help="replace what the --output folder holds")
-    option("--mixed-precision", action="store_true",
+    option("--mixed-precision", action="store_true", default=None,
            help="train under mixed_float16 (for GPUs; slow on a CPU)")
-    option("--jit-compile", choices=("auto", "on", "off"), default="auto",
-           help="compile the train step with XLA: on, off, or auto (on for GPUs; on a CPU, runs of 500 "
-                "steps or more time both for a few seconds and keep the faster)")
-    option("--verbose", type=int, choices=(0, 1, 2), default=1, help="Keras progress output")
+    option("--jit-compile", choices=("auto", "on", "off"),
+           help=f"compile the train step with XLA: on, off, or auto (the default: Keras' choice on a GPU and "
+                f"on JAX; on a CPU under TensorFlow, a run of {runs.MEASURE_XLA_FROM_STEPS} steps or more times "
+                "both for a few seconds and keeps the faster)")
+    option("--verbose", type=int, choices=(0, 1, 2), help="Keras progress output (default: 1)")
     option("--init-from", metavar="GAN_KERAS",
            help="fine-tune: start from a saved gan.keras (its networks replace --width; --image-size and "
                 "--latent-dim must match it)")
-    option("--transfer", choices=("generator", "discriminator", "both"), default="both",
-           help="with --init-from: the network(s) taken from it; the other starts afresh")
-    option("--freeze-d", type=int, default=0, metavar="N",
+    option("--transfer", choices=("generator", "discriminator", "both"),
+           help="with --init-from: the network(s) taken from it (default: both); the other starts afresh")
+    option("--freeze-d", type=int, metavar="N",
            help="with --init-from: FreezeD, freeze the transferred discriminator's first N weighted layers")
-    option("--keep-optimizer-state", action="store_true",
+    option("--keep-optimizer-state", action="store_true", default=None,
            help="with --init-from: continue the transferred networks' optimizers (default: fresh ones)")
     option("--resume", metavar="RUN_DIR",
            help="continue an interrupted run from its newest checkpoint, with the options it was started "
                 "with (--epochs may be raised)")
     option("--checkpoint-every", type=_positive_int, metavar="N",
            help="also checkpoint every N steps (always at the end of every epoch)")
-    _add_small_data_options(train, option)
+    _add_small_data_options(train)
     option("--loss", choices=LOSSES,
            help="with --model cdcgan: the loss family (default: bce; also least_squares, hinge)")
     option("--conditioning", choices=CONDITIONINGS,
@@ -204,22 +204,23 @@ def train_parser(defaults=True):
     return train
 
 
-def transfer_experiment_parser():
+def vgg16_experiment_parser():
     experiment = _command_parser(
-        "transfer-experiment", "The same GAN with a discriminator from scratch and one on frozen VGG16.")
+        "vgg16-experiment", "The same GAN with a discriminator from scratch and one on frozen VGG16.")
+    preset = presets.VGG16_EXPERIMENT
     experiment.add_argument("--model", choices=COMPARE_MODELS, default="lsgan",
                             help="GAN variant of both runs (default: lsgan, as the GANs 101 article)")
     experiment.add_argument("--dataset", type=_dataset, default="mnist5k",
                             help="a dataset name (default: mnist5k) or a folder of images")
     experiment.add_argument("--num-images", type=_positive_int, default=None)
-    experiment.add_argument("--image-size", type=int, choices=(32, 64, 128), default=32)
-    experiment.add_argument("--epochs", type=_positive_int, default=5)
-    experiment.add_argument("--batch-size", type=_positive_int, default=64)
-    experiment.add_argument("--lr", type=_positive_float, default=2e-4,
+    experiment.add_argument("--image-size", type=int, choices=(32, 64, 128), default=preset.image_size)
+    experiment.add_argument("--epochs", type=_positive_int, default=preset.epochs)
+    experiment.add_argument("--batch-size", type=_positive_int, default=preset.batch_size)
+    experiment.add_argument("--lr", type=_positive_float, default=preset.d_lr,
                             help="Adam learning rate of all optimizers")
     experiment.add_argument("--beta-1", type=float, default=0.5)
-    experiment.add_argument("--latent-dim", type=_positive_int, default=128)
-    experiment.add_argument("--width", type=_positive_int, default=64)
+    experiment.add_argument("--latent-dim", type=_positive_int, default=preset.latent_dim)
+    experiment.add_argument("--width", type=_positive_int, default=preset.width)
     experiment.add_argument("--vgg-weights", default="imagenet",
                             help="imagenet (downloads once), none, or a .weights.h5 saved from "
                                  "keras.applications.VGG16(include_top=False)")
@@ -282,24 +283,32 @@ def compare_parser():
                                  f"any of {', '.join(COMPARE_MODELS)})")
     comparison.add_argument("--num-images", type=_int_list, default=[1000, 5000],
                             help="comma-separated training-set sizes, one column each (default: 1000,5000)")
-    comparison.add_argument("--epochs", type=_positive_int, default=None,
-                            help="epochs of every run (default: 10 with --quick, else 20)")
+    quick, full = presets.COMPARE["quick"], presets.COMPARE["full"]
+    comparison.add_argument("--steps", type=_positive_int, default=None,
+                            help="generator steps of every run, whatever its number of images (default: "
+                                 f"{quick.steps} with --quick, else {full.steps})")
     comparison.add_argument("--quick", action="store_true",
-                            help="small networks: about 5 min on 2 CPU cores (width 16, latent 32, batch 32)")
+                            help=f"small networks for a CPU (width {quick.width}, latent {quick.latent_dim}, batch "
+                                 f"{quick.batch_size}); benchmarks/README.md says how long it takes")
     comparison.add_argument("--dataset", type=_dataset, default="mnist5k",
                             help="a dataset name (default: mnist5k, offline) or a folder of images")
     comparison.add_argument("--image-size", type=int, choices=(32, 64, 128), default=32)
     comparison.add_argument("--batch-size", type=_positive_int, default=None,
-                            help="default: 32 with --quick, else 64")
+                            help=f"default: {quick.batch_size} with --quick, else {full.batch_size}")
     comparison.add_argument("--latent-dim", type=_positive_int, default=None,
-                            help="default: 32 with --quick, else 128")
+                            help=f"default: {quick.latent_dim} with --quick, else {full.latent_dim}")
     comparison.add_argument("--width", type=_positive_int, default=None,
-                            help="base channel count of the networks (default: 16 with --quick, else 64)")
+                            help=f"base channel count of the networks (default: {quick.width} with --quick, "
+                                 f"else {full.width})")
     comparison.add_argument("--quality", choices=("digits", "none"), default=None,
                             help="quality score column: digits (digits FID; mnist5k at 32 px only) or none "
                                  "(default: digits where it applies)")
     comparison.add_argument("--seed", type=int, default=0)
     comparison.add_argument("--mixed-precision", action="store_true", help="train under mixed_float16 (GPUs)")
+    comparison.add_argument("--jit-compile", choices=("auto", "on", "off"), default="auto",
+                            help="compile every run's train step with XLA (default: auto, Keras' choice)")
+    comparison.add_argument("--time-limit", type=_positive_float, metavar="SECONDS",
+                            help="a safety stop: seconds of training per run (default: none)")
     _add_small_data_options(comparison)
     comparison.add_argument("--output", default=None,
                             help="folder to write (default: saved_models/compare_<dataset>_<time>)")
@@ -308,52 +317,24 @@ def compare_parser():
     return comparison
 
 
-def _default_output(prefix, dataset):
-    name = os.path.basename(os.path.normpath(dataset))
-    return os.path.join("saved_models", f"{prefix}_{name}_{datetime.datetime.now():%Y%m%d-%H%M%S}")
-
-
 # ------------------------------------------------------------------- train
-
-# Options a resumed run may change: train for longer, talk more or less.
-_RESUME_MAY_CHANGE = ("epochs", "verbose", "resume", "debug")
-# Options that say how to run this command, not what the run is.
-_NOT_STORED = ("resume", "overwrite", "debug", "given")
-
-
-def run_defaults(options):
-    """`train`'s options with the defaults that depend on the image size and the model filled in."""
-    # Defaults by image size. At 64 px and above: the GANs 101 article's networks and
-    # batch. At 32 px (the embedded digits): half the channels and batch 32, which
-    # measured here gave better digits in less time (digits FID 14.2 in 123 s
-    # against 19.6 in 197 s for width 64, batch 64; benchmarks/RESULTS.md).
-    small = options["image_size"] == 32
-    options["width"] = options["width"] or (32 if small else 64)
-    options["batch_size"] = options["batch_size"] or (32 if small else 128)
-    # The default run (DCGAN or cdcgan at 32 px) learns faster at 6e-4, so it ends in about 3
-    # minutes on AVX2-only CPUs too: digits FID 11.9 / 13.4 (seeds 0, 1) after 80,000 images,
-    # where 2e-4 needed 175,000 for 12.6; cdcgan: 98.6% label agreement (benchmarks/RESULTS.md).
-    default_run = small and options["model"] in ("dcgan", "cdcgan") and not options["init_from"]
-    options["epochs"] = options["epochs"] or (DEFAULT_RUN_EPOCHS if default_run else 35)
-    if default_run:
-        options["d_lr"] = options["d_lr"] or DEFAULT_RUN_LR
-        options["g_lr"] = options["g_lr"] or DEFAULT_RUN_LR
-    return options
 
 
 def _train(args):
+    """Four calls: the configuration, the data, XLA chosen in the open, the GAN; then `runs.train`."""
+    typed = {key: value for key, value in vars(args).items() if key not in ("resume", "overwrite", "debug")}
     if args.resume is not None:
-        options = _resumed_options(args.resume, args.given)
+        config = runs.RunConfig.from_json(args.resume).resumed(args.resume, typed)
     else:
-        options = run_defaults({key: value for key, value in vars(args).items() if key not in _NOT_STORED})
-        options["output"] = options["output"] or _default_output(options["model"], options["dataset"])
-        _check_conditional_options(options)
-    gan, dataset = runs.build(options)
-    result = runs.train(gan, dataset, options["output"], options["epochs"], config=options,
+        config = runs.RunConfig.from_args(typed)
+    dataset = runs.load_data(config)
+    jit_compile = runs.choose_jit_compile(config, dataset)
+    gan = runs.build_gan(config, dataset, jit_compile)
+    result = runs.train(gan, dataset, config.output, config.epochs, config=config,
                         resume=args.resume is not None, overwrite=args.overwrite,
-                        checkpoint_every=options["checkpoint_every"], verbose=options["verbose"])
+                        checkpoint_every=config.checkpoint_every, verbose=config.verbose)
     paths, warnings = result["paths"], result["warnings"]
-    print(f"Done ({result['seconds'] / 60:.1f} min of training). In {options['output']}/: gan.keras, "
+    print(f"Done ({result['seconds'] / 60:.1f} min of training). In {config.output}/: gan.keras, "
           "generator.keras, epoch_NNN.png grids\n"
           f"Per-step history: {paths['history_steps.csv']}\n"
           f"Loss curves:      {paths['losses.png']}\n"
@@ -363,33 +344,6 @@ def _train(args):
           + (f", written to {paths['warnings.txt']}" if warnings else "")
           + f"; last good weights in {paths['last_good.weights.h5']}")
     return 0
-
-
-def _check_conditional_options(options):
-    """--loss and --conditioning are cdcgan's; cdcgan needs a dataset with labels. Fill cdcgan's defaults."""
-    if options["model"] not in models.CONDITIONAL:
-        for name in ("loss", "conditioning"):
-            if options.get(name) is not None:
-                raise ValueError(f"--{name} applies to --model cdcgan only ({options['model']} is one loss "
-                                 "and one discriminator); leave it out")
-        return
-    if options["dataset"] not in data.LABELLED:
-        raise ValueError(f"--model {options['model']} trains on images with class labels: --dataset "
-                         f"{', '.join(data.LABELLED)}; {options['dataset']} has none")
-    options["loss"] = options.get("loss") or "bce"
-    options["conditioning"] = options.get("conditioning") or "projection"
-
-
-def _resumed_options(run_dir, given):
-    """The options `run_dir` was started with, checked against those typed now."""
-    stored = runs.read_config(run_dir)
-    for name, value in given.items():
-        if name not in _RESUME_MAY_CHANGE and stored.get(name) != value:
-            flag = "--" + name.replace("_", "-")
-            raise ValueError(f"{flag} {value} contradicts the run in {run_dir}, which was started with "
-                             f"{flag} {stored.get(name)}; leave {flag} out to resume it")
-    return {**stored, "output": run_dir, "epochs": given.get("epochs", stored["epochs"]),
-            "verbose": given.get("verbose", stored["verbose"])}
 
 
 # ----------------------------------------------------------- the others
@@ -411,25 +365,26 @@ def _evaluate(args):
 
 
 def _compare(args):
-    output = args.output or _default_output("compare", args.dataset)
+    output = args.output or run_folder.default_output("compare", args.dataset)
     quality = args.quality
     if quality is None:
         quality = "digits" if args.dataset == "mnist5k" and args.image_size == 32 else "none"
     print(f"Comparing {', '.join(args.models)} on {', '.join(map(str, args.num_images))} images of "
           f"{args.dataset}; writing to {output}/")
     start = time.perf_counter()
-    compare(models=args.models, num_images=args.num_images, epochs=args.epochs, output_dir=output,
-                    dataset=args.dataset, image_size=args.image_size, batch_size=args.batch_size,
-                    latent_dim=args.latent_dim, width=args.width, seed=args.seed, quick=args.quick,
-                    quality=None if quality == "none" else quality, mixed_precision=args.mixed_precision,
-                    verbose=args.verbose, overwrite=args.overwrite, augment=args.augment, ema=args.ema)
+    compare(models=args.models, num_images=args.num_images, steps=args.steps, output_dir=output,
+            dataset=args.dataset, image_size=args.image_size, batch_size=args.batch_size,
+            latent_dim=args.latent_dim, width=args.width, seed=args.seed, quick=args.quick,
+            quality=None if quality == "none" else quality, mixed_precision=args.mixed_precision,
+            jit_compile={"on": True, "off": False}.get(args.jit_compile, "auto"), time_limit=args.time_limit,
+            verbose=args.verbose, overwrite=args.overwrite, augment=args.augment, ema=args.ema)
     print(f"Done in {(time.perf_counter() - start) / 60:.1f} min. In {output}/: samples.png, losses.png, "
           "summary.md, summary.csv, and a run folder per variant and size with its progress.gif")
     return 0
 
 
-def _transfer_experiment(args):
-    output = args.output or _default_output(f"vgg16_{args.model}", args.dataset)
+def _vgg16_experiment(args):
+    output = args.output or run_folder.default_output(f"vgg16_{args.model}", args.dataset)
     dataset = data.load(args.dataset, image_size=args.image_size, batch_size=args.batch_size,
                         num_images=args.num_images, seed=args.seed)
     start = time.perf_counter()
@@ -452,9 +407,11 @@ COMMANDS = {
     "evaluate": ("score a saved generator against real images (FID, KID)", evaluate_parser, _evaluate),
     "compare": ("train several variants on the same data and write a comparison folder", compare_parser,
                 _compare),
-    "transfer-experiment": ("the same GAN with a discriminator from scratch and one on frozen VGG16",
-                            transfer_experiment_parser, _transfer_experiment),
+    "vgg16-experiment": ("the same GAN with a discriminator from scratch and one on frozen VGG16",
+                         vgg16_experiment_parser, _vgg16_experiment),
 }
+# Names of version 0.1 that still work (not listed in the help).
+RENAMED = {"transfer-experiment": "vgg16-experiment"}
 
 
 def build_parser():
@@ -470,17 +427,22 @@ def build_parser():
 
 def parse(argv):
     """(command, its parsed arguments) for a command line."""
-    if not argv or argv[0] not in COMMANDS:
+    command = RENAMED.get(argv[0], argv[0]) if argv else None
+    if command not in COMMANDS:
         build_parser().parse_args(argv[:1])  # --help, or one line naming what is wrong
-    return argv[0], COMMANDS[argv[0]][1]().parse_args(argv[1:])
+    return command, COMMANDS[command][1]().parse_args(argv[1:])
 
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     command, args = parse(argv)
+    if args.backend and args.backend != keras.backend.backend():
+        # Keras reads KERAS_BACKEND once, when it is first imported (importing keras_gans did that), so
+        # the command starts again in a new process with the backend set.
+        sys.stdout.flush()
+        os.execve(sys.executable, [sys.executable, "-m", "keras_gans", *argv],
+                  {**os.environ, "KERAS_BACKEND": args.backend})
     try:
-        if command == "train":  # a resumed run checks the options typed now against its own
-            args.given = vars(train_parser(defaults=False).parse_args(argv[1:]))
         return COMMANDS[command][2](args)
     except runs.RunInterrupted as stop:
         print(f"\nkeras-gans {command}: {stop}", file=sys.stderr)

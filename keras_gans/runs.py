@@ -1,10 +1,15 @@
-"""One way to set up, run, save and resume a training run: `train(gan, dataset, run_dir, epochs)`.
+"""One way to set up, run, save and resume a training run, from one typed configuration.
 
-The command line (`keras-gans train`), the workshop comparison and the
-scratch-vs-VGG16 experiment all train through `train`, so every run folder holds
-the same files, written the same way:
+    config = RunConfig.from_args({"model": "lsgan", "epochs": 5})   # the rest from keras_gans.presets
+    dataset = load_data(config)
+    gan = build_gan(config, dataset, jit_compile=choose_jit_compile(config, dataset))
+    train(gan, dataset, config.output, config.epochs, config=config)
 
-    config.json          what this run is (its options; `--resume` checks against it)
+`keras-gans train` is exactly these four calls; the workshop comparison and the
+scratch-vs-VGG16 experiment train through `train` too, so every run folder holds the
+same files, written the same way:
+
+    config.json          the run's `RunConfig` (`--resume` reads it and checks the options typed now)
     history.csv          one row per epoch (Keras' CSVLogger), with epoch_seconds
     history_steps.csv    one row per training step (StepHistory)
     epoch_NNN.png        the fixed latents' samples after each epoch; progress.gif of them all
@@ -13,7 +18,7 @@ the same files, written the same way:
     generator.keras      the generator alone, to generate (its moving average with `ema=`)
     checkpoints/         the two newest training states (RunCheckpoint)
     last_good.weights.h5 the last epoch with finite losses (Diagnostics); warnings.txt its warnings
-    run.lock             present while a process trains in the folder
+    run.lock             present while a process trains in the folder (`keras_gans.run_folder`)
 
 A run folder belongs to one run: a folder that already holds files is refused
 unless the run resumes (`resume=True`) or replaces it (`overwrite=True`), and the
@@ -23,276 +28,282 @@ killed at any point (even during its final save) ends with every output a
 finished run has.
 """
 
-import contextlib
-import csv
-import json
+import dataclasses
 import os
-import shutil
 import signal
-import socket
 import time
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from keras_gans import callbacks as gan_callbacks
-from keras_gans import data, files, models, plotting, precision, transfer
-
-CONFIG = "config.json"
-LOCK = "run.lock"
-HISTORY = "history.csv"
-STEP_HISTORY = "history_steps.csv"
+from keras_gans import data, files, models, plotting, precision, presets, transfer
+from keras_gans.run_folder import CONFIG, HISTORY, STEP_HISTORY, claim_new_folder, default_output, locked, restore
 
 
 class RunInterrupted(Exception):
     """Training was stopped with Ctrl-C; the state was checkpointed and the message says how to resume."""
 
 
-# ----------------------------------------------------------------- the folder
+# ------------------------------------------------------------ the configuration
 
 
-def _lock_holder(path):
-    """The lock's content as a dict, {} when it is empty or unreadable."""
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return {}
+@dataclasses.dataclass(frozen=True)
+class RunConfig:
+    """Everything that makes a training run what it is; a run folder's `config.json`.
 
-
-def _is_stale(holder, path):
-    """A lock left by a process that no longer runs on this machine (or an empty one, seconds old)."""
-    if not holder:
-        return time.time() - os.path.getmtime(path) > 10  # the writer died between creating and filling it
-    if holder.get("host") != socket.gethostname():
-        return False  # another machine (a shared Drive folder): cannot tell, so it holds
-    try:
-        os.kill(int(holder["pid"]), 0)
-    except ProcessLookupError:
-        return True
-    except (OSError, ValueError, KeyError):
-        return False
-    return False
-
-
-@contextlib.contextmanager
-def locked(run_dir, log=print):
-    """Hold `run_dir` for this process (creating it) while the block runs.
-
-    Raises:
-        ValueError: another live process holds the folder (the message names it).
-    """
-    os.makedirs(run_dir, exist_ok=True)
-    path = os.path.join(run_dir, LOCK)
-    while True:
-        try:
-            descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-            break
-        except FileExistsError:
-            holder = _lock_holder(path)
-            if not _is_stale(holder, path):
-                who = (f"process {holder.get('pid')} on {holder.get('host')} (since {holder.get('since')})"
-                       if holder else "another process")
-                raise ValueError(
-                    f"{run_dir} is in use by {who}. Wait for that run to finish or stop it; if no such "
-                    f"process runs, delete {path}.") from None
-            log(f"keras-gans: removing the lock of process {holder.get('pid')}, which no longer runs.")
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(path)
-    with os.fdopen(descriptor, "w") as f:
-        json.dump({"pid": os.getpid(), "host": socket.gethostname(),
-                   "since": time.strftime("%Y-%m-%d %H:%M:%S")}, f)
-    try:
-        yield run_dir
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(path)
-
-
-def claim_new_folder(run_dir, overwrite=False):
-    """Make sure `run_dir` is a folder for a new run: empty, or emptied with `overwrite` (else refused)."""
-    entries = sorted(entry for entry in os.listdir(run_dir) if entry != LOCK)
-    if not entries:
-        return
-    if not overwrite:
-        what = "a run" if CONFIG in entries else f"{len(entries)} files ({', '.join(entries[:3])}...)"
-        raise ValueError(
-            f"{run_dir} already holds {what}. To continue that run, resume it (keras-gans train --resume "
-            f"{run_dir}, or resume=True); to keep it, choose another folder (--output); to replace it, "
-            "pass --overwrite (overwrite=True).")
-    for entry in entries:
-        path = os.path.join(run_dir, entry)
-        if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path)
-        else:
-            os.remove(path)
-
-
-def read_config(run_dir):
-    """The options a run folder was started with (its `config.json`)."""
-    path = os.path.join(run_dir, CONFIG)
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f"{run_dir} is not a keras-gans run folder (it has no {CONFIG})")
-    return files.read_json(path)
-
-
-# ------------------------------------------------------------- histories
-
-
-def truncate_csv(path, last_epoch, first_epoch=0):
-    """Keep the rows of a history CSV whose `epoch` is at most `last_epoch`, atomically.
-
-    A run killed after it logged an epoch but before that epoch's checkpoint was
-    written retrains the epoch when it resumes; dropping the rows that the
-    checkpoint does not cover keeps the history free of duplicated epochs. Rows cut
-    short by the kill are dropped too. A file without a header line (killed before
-    it wrote one) is removed, so the logger that appends to it writes the header.
+    Build one with `from_args` (the options typed, the rest from `keras_gans.presets`) or
+    read a run's with `from_json`. The fields are `keras-gans train`'s options.
 
     Args:
-        path: a CSV with a header and an `epoch` column (missing files are left alone).
-        last_epoch: the last epoch to keep, in the file's own numbering.
-        first_epoch: the file's first epoch number (Keras' CSVLogger counts from 0,
-            `StepHistory` from 1).
-
-    Returns:
-        The number of rows kept.
+        model: the variant, a key of `keras_gans.models.VARIANTS`.
+        dataset: a name of `keras_gans.data.DATASETS`, or a folder or .zip of images.
+        image_size, num_images, batch_size, epochs: the data and how long to train.
+        latent_dim, width: the networks' latent size and base channel count.
+        d_lr, g_lr, beta_1: the optimizers' settings (None: the variant's own).
+        seed: one seed for the weights, the data order and the latents.
+        output: the run folder.
+        mixed_precision: train under `mixed_float16`.
+        jit_compile: "auto", "on" or "off" (see `choose_jit_compile`).
+        verbose: Keras' progress output (0, 1, 2).
+        checkpoint_every: also checkpoint every this many steps (None: at epoch ends only).
+        augment, ema: DiffAugment policy and generator moving-average decay (None: off).
+        loss, conditioning: a conditional variant's loss family and discriminator (None otherwise).
+        init_from, transfer, freeze_d, keep_optimizer_state: fine-tuning from a saved GAN.
+        data_dir, download, skip_corrupt: how the data loader finds the images.
     """
-    if not os.path.exists(path):
-        return 0
-    with open(path, newline="") as f:
-        reader = csv.DictReader(f)
-        header = reader.fieldnames or []
-        rows = [row for row in reader
-                if None not in row.values() and row.get("epoch", "").isdigit()
-                and first_epoch <= int(row["epoch"]) <= last_epoch]
-    if "epoch" not in header:
-        os.remove(path)
-        return 0
 
-    def write(temporary):
-        with open(temporary, "w", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=header)
-            writer.writeheader()
-            writer.writerows(rows)
+    model: str = "dcgan"
+    dataset: str = "mnist5k"
+    image_size: int = 32
+    num_images: int | None = None
+    batch_size: int | None = None
+    epochs: int | None = None
+    latent_dim: int | None = None
+    width: int | None = None
+    d_lr: float | None = None
+    g_lr: float | None = None
+    beta_1: float | None = None
+    seed: int = 0
+    output: str | None = None
+    mixed_precision: bool = False
+    jit_compile: str = "auto"
+    verbose: int = 1
+    checkpoint_every: int | None = None
+    augment: str | None = None
+    ema: float | None = None
+    loss: str | None = None
+    conditioning: str | None = None
+    init_from: str | None = None
+    transfer: str = "both"
+    freeze_d: int = 0
+    keep_optimizer_state: bool = False
+    data_dir: str | None = None
+    download: bool = False
+    skip_corrupt: bool = False
 
-    files.write_atomically(path, write)
-    return len(rows)
+    # Options a resumed run may change: train for longer, talk more or less.
+    MAY_CHANGE_ON_RESUME = ("epochs", "verbose", "checkpoint_every")
+
+    @property
+    def conditional(self):
+        """Whether the variant trains on `(images, labels)` batches."""
+        return models.variant_class(self.model).conditional
+
+    @classmethod
+    def from_args(cls, options):
+        """A new run's configuration: the options given (a dict or an argparse namespace; None = not given),
+        the rest from the preset of this model and image size (`keras_gans.presets.train_preset`).
+
+        Raises:
+            ValueError: options that do not fit together (e.g. `--loss` for an unconditional model).
+        """
+        given = {key: value for key, value in dict(vars(options) if hasattr(options, "__dict__") else options).items()
+                 if value is not None and key in cls.field_names()}
+        config = cls(**given)
+        preset = presets.train_preset(config.model, config.image_size, fine_tuning=bool(config.init_from))
+        filled = {key: getattr(preset, key) for key in ("epochs", "batch_size", "latent_dim", "width", "d_lr", "g_lr")
+                  if getattr(config, key) is None}
+        if config.conditional:
+            if config.dataset not in data.LABELLED:
+                raise ValueError(f"--model {config.model} trains on images with class labels: --dataset "
+                                 f"{', '.join(data.LABELLED)}; {config.dataset} has none")
+            filled["loss"] = config.loss or "bce"
+            filled["conditioning"] = config.conditioning or "projection"
+        else:
+            for name in ("loss", "conditioning"):
+                if getattr(config, name) is not None:
+                    raise ValueError(f"--{name} applies to a conditional model only (--model cdcgan); "
+                                     f"{config.model} has one loss and one discriminator: leave it out")
+        if config.output is None:
+            filled["output"] = default_output(config.model, config.dataset)
+        return dataclasses.replace(config, **filled)
+
+    @classmethod
+    def from_json(cls, run_dir):
+        """The configuration a run folder was started with, older `config.json` files migrated here, in one place."""
+        path = os.path.join(run_dir, CONFIG)
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"{run_dir} is not a keras-gans run folder (it has no {CONFIG})")
+        stored = files.read_json(path)
+        # Before 0.2 `jit_compile` was stored as a bool by some versions; "variant" named the class.
+        if isinstance(stored.get("jit_compile"), bool):
+            stored["jit_compile"] = "on" if stored["jit_compile"] else "off"
+        return cls(**{key: value for key, value in stored.items() if key in cls.field_names()})
+
+    def to_json(self, path, **extra):
+        """Write this configuration (and `extra` facts, e.g. the GAN's class) to `path`, atomically."""
+        files.write_json(path, {**dataclasses.asdict(self), **extra})
+
+    def resumed(self, run_dir, given):
+        """This stored configuration for `--resume run_dir`, with the options typed now (None = not typed).
+
+        Raises:
+            ValueError: a typed option contradicts the stored run (only `MAY_CHANGE_ON_RESUME` may change).
+        """
+        given = {key: value for key, value in given.items() if value is not None and key in self.field_names()}
+        for name, value in given.items():
+            if name not in self.MAY_CHANGE_ON_RESUME and name != "output" and getattr(self, name) != value:
+                flag = "--" + name.replace("_", "-")
+                raise ValueError(f"{flag} {value} contradicts the run in {run_dir}, which was started with "
+                                 f"{flag} {getattr(self, name)}; leave {flag} out to resume it")
+        changes = {name: given[name] for name in self.MAY_CHANGE_ON_RESUME if name in given}
+        return dataclasses.replace(self, output=run_dir, **changes)
+
+    @classmethod
+    def field_names(cls):
+        return tuple(field.name for field in dataclasses.fields(cls))
+
+    def variant_options(self):
+        """The arguments of the variant's constructor that this configuration sets."""
+        options = {"seed": self.seed, "augment": self.augment, "ema": self.ema}
+        if self.conditional:
+            options["loss"] = self.loss
+        return options
 
 
-def _restore(gan, run_dir, epochs, log):
-    """Load a run's newest good checkpoint and cut its histories to it; return the epochs done."""
-    restored = gan_callbacks.restore_latest(gan, run_dir, log=log)
-    if restored is None:
-        log(f"{run_dir} has no checkpoint yet (it stopped during its first epoch): starting it from the "
-            "beginning.")
-        epochs_done, step = 0, 0
-    else:
-        epochs_done, step = restored
-    if epochs_done >= epochs:
-        log(f"The run in {run_dir} has trained all its {epochs} epochs; completing its outputs "
-            "(pass a larger number of epochs to train it for longer).")
-    elif step:
-        # Keras starts epochs at their first batch: the batches of this epoch seen
-        # before the interruption are seen again, by the weights of the checkpoint.
-        log(f"Resuming from the checkpoint taken {step} steps into epoch {epochs_done + 1}; "
-            "that epoch starts again from its first batch.")
-    elif epochs_done:
-        log(f"Resuming after epoch {epochs_done} of {epochs}.")
-    truncate_csv(os.path.join(run_dir, HISTORY), last_epoch=epochs_done - 1)  # CSVLogger counts from 0
-    truncate_csv(os.path.join(run_dir, STEP_HISTORY), last_epoch=epochs_done, first_epoch=1)
-    return epochs_done
+# ------------------------------------------------------------ set up a run
 
 
-# ------------------------------------------------------- from options
+def load_data(config):
+    """The run's training batches: `(images, labels)` for a conditional model, seeded by `config.seed`."""
+    keras.utils.set_random_seed(config.seed)
+    return data.load(config.dataset, image_size=config.image_size, batch_size=config.batch_size,
+                     num_images=config.num_images, seed=config.seed, data_dir=config.data_dir,
+                     download=config.download, skip_corrupt=config.skip_corrupt, labels=config.conditional)
 
 
-def build(options):
-    """The compiled GAN and the dataset that a run's options describe.
+def build_gan(config, dataset, jit_compile="auto", log=print):
+    """The compiled GAN a configuration describes, for batches like `dataset`'s.
 
-    The options are those of `keras-gans train`, as its `config.json` stores them:
-    model, dataset, image_size, batch_size, num_images, seed, latent_dim, width,
-    d_lr, g_lr, beta_1, mixed_precision, jit_compile, epochs, augment, ema, for
-    "cdcgan" loss and conditioning (it trains on `(images, labels)` batches), and for
-    fine-tuning init_from, transfer, freeze_d, keep_optimizer_state; data_dir,
-    download and skip_corrupt reach the data loader. Options a run folder predates
-    (augment, ema, loss, conditioning) take their defaults.
+    The weights depend on `config.seed` only (the random seed is set here), so a run's
+    results do not depend on what ran in the process before it (e.g. `choose_jit_compile`).
 
-    Returns:
-        (gan, dataset).
+    Args:
+        config: a `RunConfig`.
+        dataset: the run's batches (their image shape sets the channels).
+        jit_compile: passed to `GAN.compile` (Keras' meaning: True, False or "auto").
+        log: where a fine-tuning run says what it takes from the saved GAN.
     """
-    if options.get("mixed_precision"):
-        precision.enable_mixed_precision("mixed_float16")
-    keras.utils.set_random_seed(options["seed"])
-    conditional = options["model"] in models.CONDITIONAL
-    dataset = data.load(options["dataset"], image_size=options["image_size"],
-                        batch_size=options["batch_size"], num_images=options["num_images"],
-                        seed=options["seed"], data_dir=options.get("data_dir"),
-                        download=options.get("download", False),
-                        skip_corrupt=options.get("skip_corrupt", False), labels=conditional)
-    channels = image_spec(dataset).shape[-1]
-    d_optimizer, g_optimizer = models.default_optimizers(options["model"], options["d_lr"], options["g_lr"],
-                                                          options["beta_1"])
-    # Older run folders stored a bool.
-    jit_compile = {"on": True, "off": False, True: True, False: False}.get(options["jit_compile"], "auto")
-    if options.get("init_from"):
-        gan = _fine_tuned(options, channels, d_optimizer, g_optimizer, jit_compile)
-    else:
-        extra = {"augment": options.get("augment"), "ema": options.get("ema")}
-        if conditional:
-            extra.update(num_classes=data.LABELLED[options["dataset"]],
-                         conditioning=options.get("conditioning") or "projection",
-                         loss=options.get("loss") or "bce")
-        gan = models.build_gan(options["model"], options["image_size"], channels, options["latent_dim"],
-                               width=options["width"], seed=options["seed"], **extra)
-        gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, jit_compile=jit_compile)
-    steps = options["epochs"] * max(int(dataset.cardinality()), 0)
-    measure = (jit_compile == "auto" and steps >= MEASURE_XLA_FROM_STEPS
-               and not os.environ.get("KERAS_GANS_JIT_COMPILE") and not tf.config.list_physical_devices("GPU"))
-    if measure:
-        gan.jit_compile, step_seconds = faster_jit_compile(gan, dataset)
-        print(f"About {steps * step_seconds / 60:.1f} minutes of training: {options['epochs']} epochs of "
-              f"{steps // options['epochs']} steps at {1 / step_seconds:.0f} steps/s, as measured just now.")
-    return gan, dataset
+    if config.mixed_precision:
+        precision.enable_mixed_precision("mixed_float16", verbose=False)
+    keras.utils.set_random_seed(config.seed)
+    channels = data.image_shape(dataset)[-1]
+    d_optimizer, g_optimizer = models.default_optimizers(config.model, config.d_lr, config.g_lr, config.beta_1)
+    if config.init_from:
+        freeze = f", FreezeD on {config.freeze_d} layers" if config.freeze_d else ""
+        log(f"Fine-tuning from {config.init_from}: transferring {config.transfer}{freeze}, training as "
+            f"{config.model}")
+        return transfer.fine_tune(
+            config.init_from, transfer=config.transfer, freeze_discriminator_layers=config.freeze_d,
+            keep_optimizer_state=config.keep_optimizer_state, variant=config.model,
+            expected_shape=(config.image_size, channels, config.latent_dim),
+            d_optimizer=d_optimizer, g_optimizer=g_optimizer, jit_compile=jit_compile, **config.variant_options())
+    extra = {}
+    if config.conditional:
+        extra = {"num_classes": data.LABELLED[config.dataset], "conditioning": config.conditioning}
+    gan = models.build_gan(config.model, config.image_size, channels, config.latent_dim, width=config.width,
+                           **config.variant_options(), **extra)
+    gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, jit_compile=jit_compile)
+    return gan
 
 
-# A CPU run this long chooses XLA by measurement (about 10-20 s: XLA compiles the step); shorter
-# runs would not earn that back and follow `precision.xla_by_rule` (GAN.compile's "auto").
+def build(config, jit_compile="auto"):
+    """`(gan, dataset)` of a configuration: `load_data`, then `build_gan`."""
+    dataset = load_data(config)
+    return build_gan(config, dataset, jit_compile), dataset
+
+
+# ------------------------------------------------------------ XLA, chosen in the open
+
+# A CPU run this long measures whether XLA is faster (about 10-20 s: XLA compiles the step twice);
+# a shorter run would not earn that back and keeps Keras' CPU default (no XLA).
 MEASURE_XLA_FROM_STEPS = 500
 
 
-def faster_jit_compile(gan, dataset, steps=6, rounds=3, log=print):
-    """Whether XLA (`jit_compile=True`) trains `gan` faster on this machine, measured on two copies of it.
+def choose_jit_compile(config, dataset, log=print):
+    """Whether the run compiles its training step with XLA: `True`, `False` or "auto" (Keras decides).
 
-    Keras' "auto" turns XLA on for GPUs and leaves it off on every CPU. On CPUs the
-    answer depends on the CPU and the model: this project measured XLA at 0.5x for the
-    64 px DCGAN and 1.2x for the 32 px default networks on an AVX-512 CPU, and 1.5x and
-    1.8x on an AVX2-only one, where TensorFlow leaves its oneDNN kernels off and XLA's
-    own are faster (benchmarks/RESULTS.md). So it is measured: two copies of `gan`
-    (same architecture, fresh weights, their own optimizers), one with XLA and one
-    without, take turns training `steps` timed steps, `rounds` times, after an untimed
-    first step (tracing, XLA's compilation); the best round of each counts, so a moment
-    of load on the machine does not decide. `gan` itself is not touched.
+    - `config.jit_compile` "on" or "off": as asked.
+    - A GPU, or the JAX or PyTorch backend: "auto", Keras' own choice (XLA on GPUs and on JAX).
+    - A CPU under TensorFlow: Keras leaves XLA off there, but whether XLA is faster depends on the
+      CPU and the model (it was 0.5x for the 64 px DCGAN and 1.2x for the 32 px default networks on
+      one AVX-512 CPU, 1.5x and 1.8x where TensorFlow runs without oneDNN; benchmarks/README.md).
+      So a run of `MEASURE_XLA_FROM_STEPS` steps or more measures it (`time_jit_compile`), on
+      random images of the run's shape; a shorter one keeps XLA off.
 
-    Returns:
-        (True or False, seconds per step of the faster), after saying which was faster.
+    It says what it chose and why. The measurement builds and trains throwaway GANs and never
+    touches `dataset`'s iterator, and `build_gan` sets the seed again, so the run itself is the
+    same whether or not it measured.
     """
-    copies = {}
-    for jit in (False, True):
-        copies[jit] = type(gan).from_config(gan.get_config())
-        copies[jit].compile(d_optimizer=type(gan.d_optimizer).from_config(gan.d_optimizer.get_config()),
-                            g_optimizer=type(gan.g_optimizer).from_config(gan.g_optimizer.get_config()),
-                            jit_compile=jit)
-    seconds = {False: float("inf"), True: float("inf")}
-    for _ in range(rounds):
-        for jit, copy in copies.items():
-            clock = _StepClock()
-            copy.fit(dataset.repeat(), epochs=1, steps_per_epoch=1 + steps, shuffle=False, verbose=0,
-                     callbacks=[clock])
-            seconds[jit] = min(seconds[jit], clock.seconds_after(1) / steps)
+    if config.jit_compile in ("on", "off"):
+        log(f"XLA {config.jit_compile}, as asked (--jit-compile {config.jit_compile}).")
+        return config.jit_compile == "on"
+    if keras.backend.backend() != "tensorflow" or gpu_visible():
+        log(f"XLA: Keras' choice for the {keras.backend.backend()} backend on this machine (--jit-compile on|off "
+            "forces it).")
+        return "auto"
+    steps = config.epochs * data.steps_per_epoch(dataset)
+    if steps < MEASURE_XLA_FROM_STEPS:
+        log(f"XLA off: {steps} steps are too few to earn back its compile time (--jit-compile on forces it).")
+        return False
+    seconds = time_jit_compile(config, data.image_shape(dataset))
     faster = seconds[True] < seconds[False]
     log(f"XLA {'on' if faster else 'off'}: a training step took {1000 * seconds[True]:.0f} ms with XLA and "
-        f"{1000 * seconds[False]:.0f} ms without, on this machine (--jit-compile on|off chooses).")
-    return faster, seconds[faster]
+        f"{1000 * seconds[False]:.0f} ms without, measured just now (--jit-compile on|off chooses).")
+    return faster
+
+
+def time_jit_compile(config, image_shape, steps=6, rounds=3):
+    """Seconds per training step of the configured GAN with XLA (`True`) and without (`False`).
+
+    Two throwaway GANs, one each way, take turns training `steps` timed steps on one
+    random batch of the run's shape (with labels for a conditional model), `rounds` times,
+    after an untimed first step (tracing, XLA's compilation); the best round of each
+    counts, so a moment of load on the machine does not decide.
+    """
+    rng = np.random.default_rng(0)
+    images = rng.uniform(-1, 1, (config.batch_size, *image_shape)).astype("float32")
+    batch = (images, rng.integers(0, 10, config.batch_size).astype("int32")) if config.conditional else images
+    random_batches = tf.data.Dataset.from_tensors(batch).repeat()
+    copies = {jit: build_gan(config, random_batches, jit_compile=jit, log=lambda _: None) for jit in (False, True)}
+    seconds = {False: float("inf"), True: float("inf")}
+    for _ in range(rounds):
+        for jit, gan in copies.items():
+            clock = _StepClock()
+            gan.fit(random_batches, epochs=1, steps_per_epoch=1 + steps, verbose=0, callbacks=[clock])
+            seconds[jit] = min(seconds[jit], clock.seconds_after(1) / steps)
+    return seconds
+
+
+def gpu_visible():
+    """Whether the Keras backend sees a GPU."""
+    if keras.backend.backend() == "torch":
+        import torch
+
+        return torch.cuda.is_available()
+    return bool(keras.distribution.list_devices("gpu"))
 
 
 class _StepClock(keras.callbacks.Callback):
@@ -309,37 +320,12 @@ class _StepClock(keras.callbacks.Callback):
         return self.ends[-1] - self.ends[warm_up - 1]
 
 
-def image_spec(dataset):
-    """The `tf.TensorSpec` of a dataset's image batches (of `(images, labels)` batches, the images')."""
-    spec = dataset.element_spec
-    return spec[0] if isinstance(spec, tuple) else spec
-
-
-def _fine_tuned(options, channels, d_optimizer, g_optimizer, jit_compile):
-    """`train --init-from`: the saved GAN's networks, ready to train on this run's data."""
-    source = transfer.load_gan(options["init_from"])
-    transfer.check_compatible(source, options["image_size"], channels, options["latent_dim"],
-                              source=options["init_from"])
-    kept = options["transfer"]
-    keeps_d = options["keep_optimizer_state"] and kept in ("discriminator", "both")
-    keeps_g = options["keep_optimizer_state"] and kept in ("generator", "both")
-    freeze = f", FreezeD on {options['freeze_d']} layers" if options["freeze_d"] else ""
-    print(f"Fine-tuning from {options['init_from']} ({type(source).__name__}): transferring {kept}{freeze}, "
-          f"training as {options['model']}")
-    # A network whose optimizer state is kept brings its own optimizer.
-    return transfer.fine_tune(
-        source, transfer=kept, freeze_discriminator_layers=options["freeze_d"],
-        keep_optimizer_state=options["keep_optimizer_state"], variant=options["model"], seed=options["seed"],
-        augment=options.get("augment"), ema=options.get("ema"),
-        d_optimizer=None if keeps_d else d_optimizer, g_optimizer=None if keeps_g else g_optimizer,
-        jit_compile=jit_compile)
-
-
 # ------------------------------------------------------------------- a run
 
 
 def train(gan, dataset, run_dir, epochs, config=None, resume=False, overwrite=False, checkpoint_every=None,
-          num_samples=64, sample_seed=0, diagnostics=True, callbacks=(), verbose=1, log=print):
+          num_samples=64, sample_seed=0, diagnostics=True, callbacks=(), verbose=1, log=print,
+          steps_per_epoch=None):
     """Train `gan` on `dataset` for `epochs` epochs in the run folder `run_dir`, or resume it there.
 
     Sets up the folder (locked for this process; a new run needs an empty folder),
@@ -355,8 +341,8 @@ def train(gan, dataset, run_dir, epochs, config=None, resume=False, overwrite=Fa
             batches for a conditional GAN).
         run_dir: the run folder.
         epochs: the epoch to train up to (a resumed run continues to it).
-        config: the run's options, written to `config.json` (a new run) next to
-            the GAN's class and `epochs`.
+        config: what the run is, written to `config.json` (a new run) with the GAN's class
+            and `epochs`: a `RunConfig`, or a dict (the comparison's settings).
         resume: continue the run in `run_dir` from its newest checkpoint.
         overwrite: empty a non-empty `run_dir` first (a new run only).
         checkpoint_every: also checkpoint every this many steps (always at each epoch's end).
@@ -366,11 +352,14 @@ def train(gan, dataset, run_dir, epochs, config=None, resume=False, overwrite=Fa
         callbacks: more Keras callbacks, after the package's.
         verbose: Keras' progress output; 0 also silences the diagnostics' warnings.
         log: where the run's own messages go.
+        steps_per_epoch: with a repeating `dataset`, the steps that make one epoch (one GIF frame,
+            one checkpoint); None: one pass over `dataset`.
 
     Returns:
         A dict: `history` (the per-step history dict), `epoch_history` (Keras'
         per-epoch History dict of this call), `epochs_done`, `seconds` (of `fit`),
-        `warnings` (the diagnostics' list), `paths` (name -> path of each output).
+        `warnings` (the diagnostics' list), `sample_latents` (the grids' fixed
+        latents), `paths` (name -> path of each output).
 
     Raises:
         ValueError: the folder is in use, or holds another run; a resume whose
@@ -383,62 +372,84 @@ def train(gan, dataset, run_dir, epochs, config=None, resume=False, overwrite=Fa
     with locked(run_dir, log=log):
         files.remove_temporaries(run_dir)
         if resume:
-            read_config(run_dir)
-            initial_epoch = _restore(gan, run_dir, epochs, log)
+            RunConfig.from_json(run_dir)  # refuses a folder that holds no run
+            initial_epoch = restore(gan, run_dir, epochs, log)
         else:
             claim_new_folder(run_dir, overwrite)
-            files.write_json(paths[CONFIG], {**(config or {}), "variant": type(gan).__name__,
-                                             "epochs": epochs})
+            _write_config(paths[CONFIG], config, variant=type(gan).__name__, epochs=epochs)
             initial_epoch = 0
-        checker = None
-        if diagnostics:
-            checker = gan_callbacks.Diagnostics(
-                reference_images=dataset, checkpoint_path=paths["last_good.weights.h5"],
-                log_path=paths["warnings.txt"], verbose=verbose > 0)
-        steps = gan_callbacks.StepHistory(paths[STEP_HISTORY], append=resume)
-        samples = gan_callbacks.SampleGIF(run_dir, num_images=num_samples, seed=sample_seed)
-        checkpoint = gan_callbacks.RunCheckpoint(run_dir, every_n_steps=checkpoint_every)
-        run_callbacks = [
-            gan_callbacks.EpochTimer(),
-            # Diagnostics before the loggers: they record its `warnings` / `sample_diversity` keys.
-            *([checker] if checker else []),
-            steps,
-            samples,
-            # The epoch's row is logged before its checkpoint is taken: a kill between
-            # the two retrains that epoch on resume, and `_restore` drops the row.
-            keras.callbacks.CSVLogger(paths[HISTORY], append=resume),
-            checkpoint,
-            *callbacks,
-        ]
+        watched = _RunCallbacks(gan, dataset, run_dir, paths, resume, checkpoint_every, num_samples,
+                                sample_seed, diagnostics, verbose)
         seconds, epoch_history = 0.0, {}
         if initial_epoch < epochs:
             if verbose:
-                log(f"Training {type(gan).__name__} for {epochs - initial_epoch} epochs; "
-                    f"writing to {run_dir}/")
+                log(f"Training {type(gan).__name__} for {epochs - initial_epoch} epochs; writing to {run_dir}/")
             start = time.perf_counter()
             try:
                 # shuffle=False: the package's datasets shuffle themselves.
                 history = gan.fit(dataset, initial_epoch=initial_epoch, epochs=epochs,
-                                  callbacks=run_callbacks, verbose=verbose, shuffle=False)
+                                  steps_per_epoch=steps_per_epoch, callbacks=[*watched.in_order(), *callbacks],
+                                  verbose=verbose, shuffle=False)
             except KeyboardInterrupt:
-                previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut it short
-                try:
-                    checkpoint.save(checkpoint.epoch, checkpoint.steps_in_epoch)
-                finally:
-                    signal.signal(signal.SIGINT, previous)
-                raise RunInterrupted(
-                    f"Interrupted at step {checkpoint.steps_in_epoch} of epoch {checkpoint.epoch + 1}; the "
-                    f"training state is saved in {os.path.join(run_dir, 'checkpoints')}. Continue with: "
-                    f"keras-gans train --resume {run_dir}") from None
+                raise _interrupted(watched.checkpoint, run_dir) from None
             seconds = time.perf_counter() - start
             epoch_history = history.history
-        _finish(gan, run_dir, paths, samples)
+        _finish(gan, paths, watched.samples)
+        steps = watched.steps
         step_history = steps.history if steps.history else gan_callbacks.read_history_csv(paths[STEP_HISTORY])
-    return {"history": step_history, "epoch_history": epoch_history, "epochs_done": epochs,
-            "seconds": seconds, "warnings": checker.warnings if checker else [], "paths": paths}
+    return {"history": step_history, "epoch_history": epoch_history, "epochs_done": epochs, "seconds": seconds,
+            "warnings": watched.diagnostics.warnings if watched.diagnostics else [],
+            "sample_latents": watched.samples.latents, "paths": paths}
 
 
-def _finish(gan, run_dir, paths, samples):
+def _write_config(path, config, **facts):
+    if isinstance(config, RunConfig):
+        config.to_json(path, **facts)
+    else:
+        files.write_json(path, {**(config or {}), **facts})
+
+
+class _RunCallbacks:
+    """The package's callbacks of a run, and the one order `fit` must call them in (`in_order`)."""
+
+    def __init__(self, gan, dataset, run_dir, paths, resume, checkpoint_every, num_samples, sample_seed,
+                 diagnostics, verbose):
+        self.timer = gan_callbacks.EpochTimer()
+        self.diagnostics = gan_callbacks.Diagnostics(
+            reference_images=dataset, checkpoint_path=paths["last_good.weights.h5"],
+            log_path=paths["warnings.txt"], verbose=verbose > 0) if diagnostics else None
+        self.steps = gan_callbacks.StepHistory(paths[STEP_HISTORY], append=resume)
+        self.samples = gan_callbacks.SampleGIF(run_dir, num_images=num_samples, seed=sample_seed)
+        self.epochs = keras.callbacks.CSVLogger(paths[HISTORY], append=resume)
+        self.checkpoint = gan_callbacks.RunCheckpoint(run_dir, every_n_steps=checkpoint_every)
+
+    def in_order(self):
+        """Keras calls callbacks in list order, and each of these needs the ones before it:
+
+        1. EpochTimer first: it puts `epoch_seconds` into the epoch's logs, and the time of the
+           callbacks after it is not counted as training;
+        2. Diagnostics before the loggers: they record its `warnings` / `sample_diversity` keys;
+        3. the histories and the samples;
+        4. the epoch's CSV row before its checkpoint: a kill between the two retrains that
+           epoch on resume, and `run_folder.restore` drops the row (the other order would lose it).
+        """
+        return [self.timer, *([self.diagnostics] if self.diagnostics else []), self.steps, self.samples,
+                self.epochs, self.checkpoint]
+
+
+def _interrupted(checkpoint, run_dir):
+    """Save the step reached after Ctrl-C and say how to resume."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut it short
+    try:
+        checkpoint.save(checkpoint.epoch, checkpoint.steps_in_epoch)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    return RunInterrupted(
+        f"Interrupted at step {checkpoint.steps_in_epoch} of epoch {checkpoint.epoch + 1}; the training state "
+        f"is saved in {os.path.join(run_dir, 'checkpoints')}. Continue with: keras-gans train --resume {run_dir}")
+
+
+def _finish(gan, paths, samples):
     """Write the outputs of a finished run; again after a resume, so a kill during this step loses nothing."""
     files.write_atomically(paths["gan.keras"], gan.save)
     # The network samples come from: the generator, or its moving average with `ema=`.
@@ -449,5 +460,4 @@ def _finish(gan, run_dir, paths, samples):
     if history.get("step"):
         plotting.plot_losses(history, path=paths["losses.png"])
         if "real_score" in history:
-            plotting.plot_scores(history, path=paths["scores.png"],
-                                 probabilities=getattr(gan, "scores_are_probabilities", None))
+            plotting.plot_scores(history, path=paths["scores.png"], probabilities=gan.scores_are_probabilities)

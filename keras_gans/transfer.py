@@ -94,8 +94,7 @@ def freeze_first_layers(discriminator, num_layers):
 
 def _weighted_layers(discriminator, num_layers, argument):
     weighted = [layer for layer in discriminator.layers if layer.weights]
-    is_int = isinstance(num_layers, int) and not isinstance(num_layers, bool)
-    if not is_int or not 0 <= num_layers <= len(weighted):
+    if not checks.is_int(num_layers) or not 0 <= num_layers <= len(weighted):
         raise ValueError(
             f"Invalid value for argument `{argument}`. Expected an integer from 0 to {len(weighted)} (the "
             f"discriminator's layers with weights). Received: {argument}={num_layers!r}"
@@ -110,7 +109,7 @@ def _fresh_copy(network):
 
 def fine_tune(source, transfer="both", freeze_discriminator_layers=0, keep_optimizer_state=False,
               variant=None, generator=None, discriminator=None, d_optimizer=None, g_optimizer=None,
-              seed=None, augment=None, ema=None, **compile_kwargs):
+              seed=None, augment=None, ema=None, expected_shape=None, jit_compile="auto", **variant_options):
     """A GAN that starts from a trained one, ready to `fit` on new data.
 
     The networks named by `transfer` are taken from `source` with their trained
@@ -132,14 +131,18 @@ def fine_tune(source, transfer="both", freeze_discriminator_layers=0, keep_optim
         discriminator: a discriminator to use when it is not transferred (e.g. a
             `vgg16_discriminator` with ImageNet weights, which a fresh copy would
             re-initialise).
-        d_optimizer: the optimizer of a discriminator whose state is not kept
-            (default: the variant's default).
+        d_optimizer: the discriminator's optimizer, unless `keep_optimizer_state` keeps the
+            source's for a transferred discriminator (default: the variant's default).
         g_optimizer: the same for the generator.
         seed: seed of the new GAN's latent sampler.
         augment, ema: the new GAN's DiffAugment policy and generator EMA decay (see
             `keras_gans.GAN`; both off by default). A moving average starts from the
             weights the new GAN starts from.
-        **compile_kwargs: passed to `compile` (e.g. `jit_compile=True`).
+        expected_shape: (image_size, channels, latent_dim) the new data and run need; the
+            source must make such images from such latents (None: not checked).
+        jit_compile: passed to `compile`.
+        **variant_options: more arguments of the new GAN's class, e.g. a conditional GAN's
+            `loss="hinge"` (which the source's class does not decide).
 
     Returns:
         A compiled GAN of class `variant`.
@@ -150,7 +153,12 @@ def fine_tune(source, transfer="both", freeze_discriminator_layers=0, keep_optim
     """
     checks.one_of("transfer", transfer, TRANSFERS)
     if isinstance(source, (str, os.PathLike)):
+        name = os.fspath(source)
         source = load_gan(source)
+    else:
+        name = f"the {type(source).__name__}"
+    if expected_shape is not None:
+        check_compatible(source, *expected_shape, source=name)
     keeps_generator = transfer in ("generator", "both")
     keeps_discriminator = transfer in ("discriminator", "both")
     for name, given, kept in (("generator", generator, keeps_generator),
@@ -183,11 +191,6 @@ def fine_tune(source, transfer="both", freeze_discriminator_layers=0, keep_optim
         if not source.compiled:
             raise ValueError("Invalid argument `keep_optimizer_state=True`: the source GAN was saved "
                              "without optimizers (it was never compiled).")
-        for name, given, kept in (("d_optimizer", d_optimizer, keeps_discriminator),
-                                  ("g_optimizer", g_optimizer, keeps_generator)):
-            if given is not None and kept:
-                raise ValueError(f"Invalid argument `{name}`: with keep_optimizer_state=True the "
-                                 "transferred network keeps the source's optimizer.")
         # The optimizers keep their slots per variable, so a network with layers
         # frozen by FreezeD simply stops updating those slots.
         if keeps_discriminator:
@@ -195,6 +198,6 @@ def fine_tune(source, transfer="both", freeze_discriminator_layers=0, keep_optim
         if keeps_generator:
             g_optimizer = getattr(source.g_optimizer, "inner_optimizer", source.g_optimizer)
 
-    gan = variant(generator, discriminator, seed=seed, augment=augment, ema=ema)
-    gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, **compile_kwargs)
+    gan = variant(generator, discriminator, seed=seed, augment=augment, ema=ema, **variant_options)
+    gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, jit_compile=jit_compile)
     return gan

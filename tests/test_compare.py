@@ -1,4 +1,4 @@
-"""The workshop comparison: same data, architecture, seed and latents; one folder with everything."""
+"""The workshop comparison: same data, architecture, seed, latents and steps; one folder with everything."""
 
 import csv
 import os
@@ -15,7 +15,7 @@ from keras_gans import cli, plotting
 from keras_gans.experiments.compare import SUMMARY_COLUMNS, compare, write_summary
 from keras_gans.plotting import samples_table
 
-TINY = dict(epochs=2, batch_size=32, latent_dim=16, width=8, num_samples=4, verbose=0)
+TINY = dict(steps=20, batch_size=32, latent_dim=16, width=8, num_samples=4, verbose=0)  # 10 frames of 2 steps
 
 
 def mean_pixel(gan):
@@ -36,7 +36,7 @@ def test_writes_one_folder_with_grid_curves_summary_and_each_runs_gif(comparison
     for name in ("samples.png", "losses.png", "summary.md", "summary.csv", "config.json"):
         assert os.path.getsize(os.path.join(output, name)) > 0, name
     for run in ("dcgan_64", "lsgan_64", "dcgan_128", "lsgan_128"):
-        for name in ("progress.gif", "epoch_000.png", "epoch_002.png", "history_steps.csv", "losses.png",
+        for name in ("progress.gif", "epoch_000.png", "epoch_010.png", "history_steps.csv", "losses.png",
                      "generator.keras"):
             assert os.path.getsize(os.path.join(output, run, name)) > 0, (run, name)
     assert [(row["variant"], row["num_images"]) for row in rows] == [
@@ -53,7 +53,7 @@ def test_every_run_starts_from_the_same_seed_and_latents(comparison):
 
     np.testing.assert_array_equal(*frames("epoch_000.png"))
     # ... and then they train differently.
-    assert not np.array_equal(*frames("epoch_002.png"))
+    assert not np.array_equal(*frames("epoch_010.png"))
 
 
 def test_samples_png_holds_each_runs_final_generator_on_the_fixed_latents(comparison):
@@ -73,26 +73,26 @@ def test_summary_table_in_csv_and_markdown(comparison):
     with open(os.path.join(output, "summary.csv")) as f:
         table = list(csv.DictReader(f))
     assert [row["variant"] for row in table] == ["dcgan", "lsgan", "dcgan", "lsgan"]
-    assert [int(row["steps_per_epoch"]) for row in table] == [2, 2, 4, 4]  # 64 or 128 images, batch 32
+    assert [int(row["steps"]) for row in table] == [20, 20, 20, 20]  # 64 or 128 images: the same steps
     for row, returned in zip(table, rows):
-        assert float(row["seconds_per_epoch"]) > 0 and np.isfinite(float(row["g_loss"]))
+        assert float(row["seconds_per_step"]) > 0 and np.isfinite(float(row["g_loss"]))
         assert row["wasserstein_estimate"] == ""  # not a metric of these variants
         assert float(row["quality"]) == pytest.approx(returned["quality"])
         assert -1 <= returned["quality"] <= 1
     markdown = open(os.path.join(output, "summary.md")).read().splitlines()
-    assert markdown[2] == ("| variant | images | epochs | s / epoch | d_loss | g_loss | real_score | "
+    assert markdown[2] == ("| variant | images | steps | ms / step | d_loss | g_loss | real_score | "
                            "fake_score | mean_pixel |")
-    assert markdown[4].startswith("| dcgan | 64 | 2 | ")
+    assert markdown[4].startswith("| dcgan | 64 | 20 | ")
     assert len([line for line in markdown if line.startswith("| lsgan |")]) == 2
 
 
 def test_summary_shows_a_clipped_critics_tiny_scores_instead_of_zeros(tmp_path):
     row = dict.fromkeys(SUMMARY_COLUMNS)
-    row.update(variant="wgan", num_images=1000, epochs=3, seconds_per_epoch=2.5, d_loss=-2.04e-06,
+    row.update(variant="wgan", num_images=1000, steps=1500, seconds_per_step=0.0252, d_loss=-2.04e-06,
                g_loss=6.3e-05, real_score=0.0, fake_score=0.25, quality=233.214)
     write_summary([row], str(tmp_path), quality_label="digits FID")
     lines = open(tmp_path / "summary.md").read().splitlines()
-    assert lines[4] == "| wgan | 1,000 | 3 | 2.50 | -2.0e-06 | 6.3e-05 | 0.000 | 0.250 | 233.21 |"
+    assert lines[4] == "| wgan | 1,000 | 1,500 | 25 | -2.0e-06 | 6.3e-05 | 0.000 | 0.250 | 233.21 |"
     assert any(line.startswith("- digits FID: ") for line in lines)
     with open(tmp_path / "summary.csv") as f:
         assert next(csv.DictReader(f))["g_loss"] == "6.3e-05"
@@ -124,6 +124,8 @@ def test_bad_arguments_are_refused_before_any_training(tmp_path):
         compare(num_images=[1000, 0], output_dir=str(tmp_path))
     with pytest.raises(ValueError, match="The 'digits' score needs dataset='mnist5k' at image_size=32"):
         compare(image_size=64, output_dir=str(tmp_path))
+    with pytest.raises(ValueError, match=r"Expected at least 10 \(one per frame of the GIF\). Received: steps=5"):
+        compare(steps=5, output_dir=str(tmp_path))
     assert os.listdir(tmp_path) == []
 
 
@@ -132,11 +134,11 @@ def test_bad_arguments_are_refused_before_any_training(tmp_path):
 
 def test_cli_compare_runs_and_writes_the_folder_passing_augment_and_ema_to_every_run(tmp_path):
     output = str(tmp_path / "cmp")
-    assert cli.main(["compare", "--models", "lsgan", "--num-images", "64", "--epochs", "1",
+    assert cli.main(["compare", "--models", "lsgan", "--num-images", "64", "--steps", "10",
                      "--batch-size", "32", "--width", "8", "--latent-dim", "16", "--quality", "none",
                      "--output", output, "--verbose", "0", "--augment", "translation", "--ema", "0.9"]) == 0
     summary = open(os.path.join(output, "summary.md")).read()
-    assert "| lsgan | 64 | 1 |" in summary
+    assert "| lsgan | 64 | 10 |" in summary
     assert os.path.getsize(os.path.join(output, "lsgan_64", "progress.gif")) > 0
     gan = keras.saving.load_model(os.path.join(output, "lsgan_64", "gan.keras"))
     assert (gan.augment, gan.ema) == ("translation", 0.9)

@@ -106,6 +106,10 @@ def test_optimizer_state_kept_or_fresh(saved_gan):
     assert float(half.d_optimizer.learning_rate) == pytest.approx(1e-3)
     fresh = transfer.fine_tune(path, transfer="both")
     assert int(fresh.d_optimizer.iterations) == 0
+    # The optimizers given are for a fresh state: a network whose state is kept keeps the source's.
+    both = transfer.fine_tune(path, transfer="both", keep_optimizer_state=True,
+                              d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.Adam(1e-3))
+    assert int(both.d_optimizer.iterations) == int(both.g_optimizer.iterations) == 2
 
 
 def test_variant_and_the_fresh_network_can_be_chosen(saved_gan):
@@ -130,8 +134,6 @@ def test_bad_fine_tuning_requests_teach(saved_gan, tmp_path):
         transfer.fine_tune(path, transfer="both", freeze_discriminator_layers=9)
     with pytest.raises(ValueError, match="Invalid argument `generator`: with transfer='both'"):
         transfer.fine_tune(path, transfer="both", generator=tiny_networks()[0])
-    with pytest.raises(ValueError, match="Invalid argument `d_optimizer`: with keep_optimizer_state=True"):
-        transfer.fine_tune(path, keep_optimizer_state=True, d_optimizer=keras.optimizers.Adam())
     generator_only = os.path.join(tmp_path, "generator.keras")
     keras.saving.load_model(path).generator.save(generator_only)
     with pytest.raises(ValueError, match="Expected a whole GAN saved by keras_gans .*Received a Functional"):
@@ -180,6 +182,18 @@ def test_cli_init_from(tmp_path, capsys):
         "dataset with 1 channel(s)."]
 
 
+def test_fine_tuning_a_conditional_gan_trains_with_the_loss_asked_for(tmp_path):
+    """`--model cdcgan --loss hinge --init-from X` recorded hinge in config.json and trained with BCE."""
+    first, second = str(tmp_path / "first"), str(tmp_path / "second")
+    assert cli.main(["train", "--model", "cdcgan", "--output", first, "--width", "8", *CLI_TINY]) == 0
+    assert cli.main(["train", "--model", "cdcgan", "--loss", "hinge", "--output", second, "--init-from",
+                     os.path.join(first, "gan.keras"), *CLI_TINY]) == 0
+    assert keras.saving.load_model(os.path.join(first, "gan.keras")).loss_family == "bce"
+    tuned = keras.saving.load_model(os.path.join(second, "gan.keras"))
+    assert tuned.loss_family == "hinge" and tuned.discriminator_loss is keras_gans.losses.hinge_discriminator_loss
+    assert keras_gans.runs.RunConfig.from_json(second).loss == "hinge"
+
+
 def test_compare_scratch_and_vgg16(tmp_path):
     images = random_images(8)
     dataset = tf.data.Dataset.from_tensor_slices(images).batch(4)
@@ -205,7 +219,7 @@ def test_compare_scratch_and_vgg16(tmp_path):
     vgg_gan = keras.saving.load_model(os.path.join(out, "vgg16/gan.keras"))
     # The GANs 101 article's comparison is an LSGAN's, and so is the default here and on the command line.
     assert type(vgg_gan) is keras_gans.LSGAN
-    assert cli.parse(["transfer-experiment"])[1].model == "lsgan"
+    assert cli.parse(["vgg16-experiment"])[1].model == "lsgan"
     assert all(not layer.trainable for layer in vgg_gan.discriminator.layers if "block" in layer.name)
     side = keras_gans.plotting.read_png(os.path.join(out, "side_by_side/epoch_001.png"))
     single = keras_gans.plotting.read_png(os.path.join(out, "scratch/epoch_001.png"))

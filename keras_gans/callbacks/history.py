@@ -10,8 +10,6 @@ import time
 
 import keras
 
-from keras_gans import checks
-
 
 def step_values(model, logs):
     """This step's own metric values.
@@ -152,32 +150,6 @@ class StepHistory(keras.callbacks.Callback):
         if self._file is not None:
             self._file.close()
             self._file, self._writer = None, None
-
-
-class TimeLimit(keras.callbacks.Callback):
-    """Stop `fit` once `seconds` of training have passed (None: never).
-
-    The clock starts after the first step, which is when TensorFlow traces and
-    compiles `train_step` (seconds for a big step such as WGAN-GP's), so models of
-    different cost get the same training time. The tutorials limit every training
-    loop this way, so a tutorial takes about the same time on any machine.
-
-    Example:
-    >>> gan.fit(dataset, epochs=100, callbacks=[TimeLimit(60)])  # doctest: +SKIP
-    """
-
-    def __init__(self, seconds):
-        super().__init__()
-        self.seconds = seconds if seconds is None else checks.positive_number("seconds", seconds)
-
-    def on_train_begin(self, logs=None):
-        self._start = None
-
-    def on_train_batch_end(self, batch, logs=None):
-        if self._start is None:
-            self._start = time.perf_counter()
-        elif self.seconds is not None and time.perf_counter() - self._start > self.seconds:
-            self.model.stop_training = True
 
 
 class EpochTimer(keras.callbacks.Callback):

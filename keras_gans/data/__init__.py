@@ -31,7 +31,14 @@ from keras_gans.data.images import (
     list_images,
     resize_square,
 )
-from keras_gans.data.pipeline import SUPPORTED_SIZES, batches_from_uint8, resize_uint8, subset_indices
+from keras_gans.data.pipeline import (
+    SUPPORTED_SIZES,
+    batches_from_uint8,
+    image_shape,
+    resize_uint8,
+    steps_per_epoch,
+    subset_indices,
+)
 from keras_gans.data.tfds import LABELLED as TFDS_LABELLED
 from keras_gans.data.tfds import TFDS_DATASETS, load_tfds, tfds_arrays, tfds_labels
 from keras_gans.pixels import to_float, to_uint8
@@ -88,8 +95,8 @@ def load(name, image_size=32, batch_size=64, num_images=None, seed=None, data_di
 __all__ = [
     "DATASETS", "IMAGE_EXTENSIONS", "LABELLED", "MNIST_5K_PATH", "SUPPORTED_SIZES", "TFDS_DATASETS",
     "batches_from_uint8", "center_crop_and_resize", "decode_centre_square", "decode_image_files",
-    "image_folder_arrays", "list_images", "load", "load_celeba", "load_image_folder", "load_mnist_5k",
-    "load_tfds", "mnist_5k_arrays", "resize_square", "resize_uint8", "subset_indices", "tfds_arrays",
+    "image_folder_arrays", "image_shape", "list_images", "load", "load_celeba", "load_image_folder", "load_mnist_5k",
+    "load_tfds", "mnist_5k_arrays", "resize_square", "resize_uint8", "steps_per_epoch", "subset_indices", "tfds_arrays",
     "tfds_labels",
     "to_float", "to_uint8",
 ]

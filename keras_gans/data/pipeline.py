@@ -16,6 +16,18 @@ from keras_gans import checks, pixels
 SUPPORTED_SIZES = (16, 28, 32, 64, 128)
 
 
+def image_shape(dataset):
+    """(height, width, channels) of a dataset's image batches (of `(images, labels)` batches, the images')."""
+    spec = dataset.element_spec
+    spec = spec[0] if isinstance(spec, tuple) else spec
+    return tuple(spec.shape[1:])
+
+
+def steps_per_epoch(dataset):
+    """The number of batches in one pass over a dataset of batches (0 when it cannot tell, e.g. `repeat()`)."""
+    return max(int(dataset.cardinality()), 0)
+
+
 def check_image_size(image_size):
     return checks.one_of("image_size", image_size, SUPPORTED_SIZES)
 

@@ -14,8 +14,9 @@ import os
 
 import keras
 
-from keras_gans import callbacks, networks, plotting, runs
+from keras_gans import callbacks, data, networks, plotting, runs
 from keras_gans.models import variant_class
+from keras_gans.run_folder import claim_new_folder, locked
 
 RUNS = ("scratch", "vgg16")
 
@@ -23,7 +24,8 @@ RUNS = ("scratch", "vgg16")
 def compare_vgg16_discriminator(dataset, output_dir, epochs=5, variant="lsgan", latent_dim=128, width=64,
                                 vgg_weights="imagenet", frozen_until="block3_conv3", unfreeze_from=None,
                                 normalization="batch", learning_rate=2e-4, beta_1=0.5, seed=0, num_samples=64,
-                                verbose=1, overwrite=False, seconds_per_run=None, **compile_kwargs):
+                                verbose=1, overwrite=False, steps_per_epoch=None, time_limit=None,
+                                jit_compile="auto"):
     """Train the same GAN with a scratch and a VGG16 discriminator, and write them side by side.
 
     Written to `output_dir`:
@@ -54,19 +56,19 @@ def compare_vgg16_discriminator(dataset, output_dir, epochs=5, variant="lsgan", 
         num_samples: images per grid.
         verbose: Keras progress output.
         overwrite: empty a non-empty `output_dir` first.
-        seconds_per_run: stop each run after this many seconds of training, if its
-            epochs have not ended it first (None: no limit).
-        **compile_kwargs: passed to `compile` (e.g. `jit_compile=True`).
+        steps_per_epoch: with a repeating `dataset`, the steps of one epoch (one grid);
+            None: one pass over `dataset`.
+        time_limit: a safety stop, seconds of training per run (None: none); it says when it fires.
+        jit_compile: passed to `compile` (Keras' meaning).
 
     Returns:
         A dict: {"scratch": per-step history, "vgg16": per-step history, "losses": path, "gif": path}.
     """
     variant = variant_class(variant)
-    shape = dataset.element_spec.shape
-    image_size, channels = int(shape[1]), int(shape[-1])
+    image_size, _, channels = data.image_shape(dataset)
     histories = {}
-    with runs.locked(output_dir):
-        runs.claim_new_folder(output_dir, overwrite)
+    with locked(output_dir):
+        claim_new_folder(output_dir, overwrite)
         for run in RUNS:
             # Same seed before building: the two generators start from the same weights.
             keras.utils.set_random_seed(seed)
@@ -81,12 +83,12 @@ def compare_vgg16_discriminator(dataset, output_dir, epochs=5, variant="lsgan", 
                                                              normalization=normalization)
             gan = variant(generator, discriminator, seed=seed)
             gan.compile(d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta_1),
-                        g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta_1), **compile_kwargs)
+                        g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=beta_1), jit_compile=jit_compile)
             config = {"experiment": "vgg16", "run": run, "vgg_weights": str(vgg_weights),
                       "frozen_until": frozen_until, "unfreeze_from": unfreeze_from, "seed": seed}
             result = runs.train(gan, dataset, os.path.join(output_dir, run), epochs, config=config,
                                 num_samples=num_samples, sample_seed=seed, verbose=verbose,
-                                callbacks=[callbacks.TimeLimit(seconds_per_run)])
+                                steps_per_epoch=steps_per_epoch, callbacks=[callbacks.TimeLimit(time_limit)])
             histories[run] = result["history"]
         gif = _side_by_side(output_dir, epochs, vgg_weights)
         losses = os.path.join(output_dir, "losses.png")

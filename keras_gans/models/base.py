@@ -88,6 +88,9 @@ class GAN(keras.Model):
 
     # Metric names of this variant, in the order the progress bar shows them.
     metric_names = ("d_loss", "g_loss", "real_score", "fake_score")
+    # Whether the GAN trains on (images, labels) batches and draws the classes it is asked for:
+    # the one way the package knows (the command line, the data loader, the callbacks read it).
+    conditional = False
     # Whether `real_score` / `fake_score` are probabilities (a sigmoid of the logits,
     # as DCGAN reports them) or raw discriminator / critic outputs.
     scores_are_probabilities = False

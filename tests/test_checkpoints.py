@@ -1,4 +1,7 @@
-"""Interrupted runs resume exactly with Keras' own BackupAndRestore."""
+"""`keras_gans.callbacks.checkpoints` and Keras' BackupAndRestore: rolling checkpoints, falling back from a
+damaged one, and interrupted runs that resume exactly."""
+
+import os
 
 import keras
 import numpy as np
@@ -6,6 +9,44 @@ import pytest
 from conftest import random_images, tiny_networks
 
 import keras_gans
+from keras_gans import callbacks
+
+
+def make_gan(variant=keras_gans.DCGAN, **options):
+    # WGAN-GP's critic must not use batch norm (the penalty is per example).
+    critic_normalization = "layer" if variant is keras_gans.WGANGP else None
+    gan = variant(*tiny_networks(critic_normalization=critic_normalization), seed=0, **options)
+    gan.compile()
+    return gan
+
+
+def test_checkpoints_roll_and_a_damaged_one_falls_back(tmp_path):
+    gan = make_gan()
+    callback = callbacks.RunCheckpoint(str(tmp_path), every_n_steps=3)
+    gan.fit(random_images(64), batch_size=16, epochs=3, verbose=0, shuffle=False, callbacks=[callback])
+    # 4 steps an epoch: a step checkpoint after step 3 of each epoch, one at each epoch end
+    found = [(epoch, step) for epoch, step, _ in callbacks.checkpoint_paths(str(tmp_path))]
+    assert found == [(2, 3), (3, 0)]
+
+    restored = make_gan()
+    assert callbacks.restore_latest(restored, str(tmp_path)) == (3, 0)
+    for a, b in zip(gan.get_weights(), restored.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert int(restored.g_optimizer.iterations) == 12
+
+    newest = callbacks.checkpoint_paths(str(tmp_path))[-1][2]
+    with open(newest, "r+b") as f:
+        f.truncate(os.path.getsize(newest) // 2)
+    messages = []
+    fallback = make_gan()
+    assert callbacks.restore_latest(fallback, str(tmp_path), log=messages.append) == (2, 3)
+    assert messages == [f"keras-gans: checkpoint {newest} is damaged (OSError); falling back to the one "
+                        "before it."]
+    assert int(fallback.g_optimizer.iterations) == 11
+
+
+def test_a_run_without_checkpoints_has_nothing_to_restore(tmp_path):
+    assert callbacks.restore_latest(make_gan(), str(tmp_path)) is None
 
 
 class Interrupt(keras.callbacks.Callback):
@@ -18,14 +59,6 @@ class Interrupt(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch, logs=None):
         if epoch == self.epoch:
             raise RuntimeError("runtime lost")
-
-
-def make_gan(variant, **options):
-    # WGAN-GP's critic must not use batch norm (the penalty is per example).
-    critic_normalization = "layer" if variant is keras_gans.WGANGP else None
-    gan = variant(*tiny_networks(critic_normalization=critic_normalization), seed=0, **options)
-    gan.compile()
-    return gan
 
 
 def state(gan):
