@@ -7,6 +7,7 @@ import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks"))
 
+import results  # noqa: E402
 import small_data  # noqa: E402
 import train_speed  # noqa: E402
 
@@ -110,3 +111,22 @@ def test_copy_ratio_tells_copies_from_new_pictures():
     assert own_images.copy_ratio(training[:10], training, held_out) == pytest.approx(0.0, abs=1e-3)
     assert own_images.copy_ratio(rng.uniform(-1, 1, (50, 8, 8, 3)), training, held_out) == pytest.approx(1.0, abs=0.15)
     assert own_images.small(np.ones((2, 32, 32, 3))).shape == (2, 192)
+
+
+def test_results_keep_one_current_table_per_cpu_kind_and_log_every_run(tmp_path, monkeypatch):
+    readme, log = str(tmp_path / "README.md"), str(tmp_path / "LOG.md")
+    with open(readme, "w") as f:
+        f.write("# Benchmarks\n\n## Speed\n\nText.\n")
+    monkeypatch.setattr(results, "cpu_kind", lambda: "AVX-512")
+    results.record("speed", "| a |\n| 1 |", command="python benchmarks/x.py", readme=readme, log=log)
+    results.record("speed", "| a |\n| 2 |", command="python benchmarks/x.py", readme=readme, log=log)
+    monkeypatch.setattr(results, "cpu_kind", lambda: "AVX-512, oneDNN off")
+    results.record("speed", "| a |\n| 3 |", command="python benchmarks/x.py", readme=readme, log=log)
+    text = open(readme).read()
+    assert text.startswith("# Benchmarks\n\n## Speed\n\nText.\n")
+    assert "| 1 |" not in text and text.count("<!-- results: speed, ") == 2  # the newest per kind
+    assert results.current_table("speed", "AVX-512", readme).endswith("| a |\n| 2 |\n")
+    assert "| 3 |" in results.current_table("speed", "AVX-512, oneDNN off", readme)
+    logged = open(log).read()
+    assert [logged.index(f"| {n} |") for n in (1, 2, 3)] == sorted(logged.index(f"| {n} |") for n in (1, 2, 3))
+    assert logged.count("`python benchmarks/x.py`") == 3

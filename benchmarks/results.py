@@ -1,0 +1,105 @@
+"""Where the benchmarks keep their figures: the current table of each, per CPU kind, and a dated log of every run.
+
+    from results import record
+    record("compare-quick", table, command="python benchmarks/compare_quick.py")
+
+- `benchmarks/README.md` holds the **current** table of each benchmark for each CPU kind, between
+  markers that `record` replaces: `<!-- results: NAME, KIND -->` ... `<!-- end results -->`. The
+  README, the tutorials and the model cards link to these tables (or quote them, with a test that
+  the quote matches).
+- `benchmarks/LOG.md` keeps every run, dated, with its command and CPU kind, newest last.
+
+The CPU kind is what decides TensorFlow's speed on these machines: "AVX-512" (TensorFlow uses its
+oneDNN kernels there), "AVX2-only", or "AVX-512, oneDNN off" (the same machine run the way
+TensorFlow runs on AVX2-only CPUs, `TF_ENABLE_ONEDNN_OPTS=0`).
+"""
+
+import datetime
+import os
+import platform
+import re
+import shlex
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+README = os.path.join(HERE, "README.md")
+LOG = os.path.join(HERE, "LOG.md")
+
+
+def cpu_flags():
+    """The CPU's feature flags (Linux), or an empty set where /proc/cpuinfo does not exist."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def cpu_name():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def cpu_kind():
+    """"AVX-512", "AVX-512, oneDNN off" (TF_ENABLE_ONEDNN_OPTS=0) or "AVX2-only"."""
+    if "avx512f" not in cpu_flags():
+        return "AVX2-only"
+    if os.environ.get("TF_ENABLE_ONEDNN_OPTS", "").lower() in ("0", "false"):
+        return "AVX-512, oneDNN off"
+    return "AVX-512"
+
+
+def command_line(argv=None):
+    """The command that ran, as a reader would type it (`python benchmarks/NAME.py ...`)."""
+    argv = sys.argv if argv is None else argv
+    script = os.path.relpath(os.path.abspath(argv[0]), os.path.dirname(HERE))
+    prefix = "TF_ENABLE_ONEDNN_OPTS=0 " if cpu_kind().endswith("oneDNN off") else ""
+    return prefix + " ".join(["python", shlex.quote(script), *map(shlex.quote, argv[1:])])
+
+
+def record(name, table, command=None, notes="", readme=README, log=LOG):
+    """Make `table` (Markdown) the current table of benchmark `name` for this CPU kind, and log the run.
+
+    Args:
+        name: the benchmark's section name, e.g. "compare-quick".
+        table: the Markdown table (and any lines that belong to it).
+        command: the command that produced it (default: this process' own).
+        notes: a line or two for the log (load, anything unusual).
+        readme, log: the files (tests pass temporary ones).
+
+    Returns:
+        The block written into `readme`.
+    """
+    kind, date = cpu_kind(), datetime.date.today().isoformat()
+    command = command or command_line()
+    block = (f"<!-- results: {name}, {kind} -->\n{kind} ({cpu_name()}), {date}: `{command}`\n\n{table.strip()}\n"
+             "<!-- end results -->")
+    text = open(readme).read() if os.path.exists(readme) else "# Benchmarks\n"
+    pattern = re.compile(rf"<!-- results: {re.escape(name)}, {re.escape(kind)} -->.*?<!-- end results -->", re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: block, text)
+    else:
+        text = text.rstrip() + f"\n\n{block}\n"
+    with open(readme, "w") as f:
+        f.write(text)
+    with open(log, "a") as f:
+        f.write(f"\n## {date} {name} ({kind}, {cpu_name()})\n\n`{command}`\n\n{table.strip()}\n"
+                + (f"\n{notes.strip()}\n" if notes else ""))
+    return block
+
+
+def current_table(name, kind, readme=README):
+    """The current table of benchmark `name` for CPU kind `kind` in `readme` (None if there is none)."""
+    text = open(readme).read()
+    match = re.search(rf"<!-- results: {re.escape(name)}, {re.escape(kind)} -->\n(.*?)<!-- end results -->",
+                      text, re.S)
+    return match.group(1) if match else None
