@@ -144,7 +144,7 @@ def test_digits_and_tfds_sets_come_with_their_labels():
     plain = next(iter(data.load("mnist5k", batch_size=64, seed=0)))
     np.testing.assert_array_equal(images, plain)  # the same batches, now with labels
     assert labels.dtype == "int32" and labels.shape == (64,)
-    classifier = evaluation.classes.digits_classifier_model()
+    classifier = evaluation.digit_classes.digits_classifier_model()
     assert np.mean(np.argmax(classifier(images), axis=1) == labels.numpy()) > 0.9  # the right digits
     with tfds.testing.mock_data(num_examples=20):
         batches = data.load("cifar10", batch_size=20, labels=True, shuffle=False)

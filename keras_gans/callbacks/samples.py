@@ -108,7 +108,7 @@ class SampleGIF(keras.callbacks.Callback):
 
     def _num_classes(self):
         """The model's number of classes, or None for an unconditional GAN."""
-        return getattr(self.model, "num_classes", None)
+        return self.model.num_classes if self.model.conditional else None
 
     def _fixed_latents(self):
         path = os.path.join(self.output_dir, "latents.npy")

@@ -6,11 +6,11 @@
     metrics.py        FrechetInceptionDistance, KernelInceptionDistance (keras.metrics.Metric)
     scoring.py        compute_fid / compute_kid: a generator against a dataset in one call
     diversity.py      mean_pairwise_distance: how varied a batch of images is
-    classes.py        what the digits classifier says of generated digits: confidence, agreement
+    digit_classes.py  what the digits classifier says of generated digits: confidence, agreement
                       with a conditional generator's requested labels, per-class digits FID
 """
 
-from keras_gans.evaluation.classes import (
+from keras_gans.evaluation.digit_classes import (
     classifier_confidence,
     conditional_digits_report,
     label_agreement,

@@ -12,10 +12,9 @@
 import os
 
 import keras
-import numpy as np
 from keras import ops
 
-from keras_gans import shipped
+from keras_gans import batches, shipped
 
 DIGITS_CLASSIFIER_PATH = shipped.path("saved_models/digits_classifier/digits_classifier.keras")
 
@@ -52,7 +51,7 @@ class FeatureExtractor:
         name: a name for messages and cache files.
 
     Example:
-    >>> extractor = get_feature_extractor("digits")
+    >>> extractor = keras_gans.evaluation.get_feature_extractor("digits")
     >>> extractor(np.zeros((2, 28, 28, 1), "float32")).shape
     (2, 128)
     """
@@ -96,10 +95,7 @@ class FeatureExtractor:
 
     def features(self, images, batch_size=100):
         """Features of an array of images, batch by batch, as a float64 NumPy array (n, d)."""
-        return np.concatenate([
-            ops.convert_to_numpy(self(images[i:i + batch_size])).astype("float64")
-            for i in range(0, len(images), batch_size)
-        ])
+        return batches.in_batches(self, [images], batch_size).astype("float64")
 
 
 def digits_extractor(weights):

@@ -8,8 +8,8 @@ import os
 import keras
 import numpy as np
 
-from keras_gans import data
-from keras_gans.evaluation.classes import conditional_digits_report
+from keras_gans import batches, data
+from keras_gans.evaluation.digit_classes import conditional_digits_report
 from keras_gans.evaluation.metrics import FrechetInceptionDistance, KernelInceptionDistance
 from keras_gans.generation import generated_batches, load_generator
 from keras_gans.networks.conditional import is_conditional, num_classes_of
@@ -24,7 +24,7 @@ def real_batches(dataset, image_size, batch_size, seed):
             yield dataset[i:i + batch_size]
         return
     for batch in dataset:
-        yield batch[0] if isinstance(batch, (tuple, list)) else batch
+        yield batches.images_of(batch)
 
 
 def _progress(verbose, target):
@@ -40,11 +40,11 @@ def _generated_batches(generator_or_model, num_images, batch_size, seed):
                 "Invalid value for argument `generator_or_model`. Expected generated images of shape "
                 f"(n >= 2, height, width, channels). Received shape: {generator_or_model.shape}"
             )
-        batches = (images[i:i + batch_size] for i in range(0, len(images), batch_size))
-        return images.shape[1:], len(images), batches
+        parts = (images[i:i + batch_size] for i in range(0, len(images), batch_size))
+        return images.shape[1:], len(images), parts
     generator = load_generator(generator_or_model)
-    batches = generated_batches(generator, num_images, seed, batch_size)
-    return tuple(generator.outputs[0].shape[1:]), num_images, batches
+    return tuple(generator.outputs[0].shape[1:]), num_images, generated_batches(generator, num_images, seed,
+                                                                                batch_size)
 
 
 def _check_suits(extractor, shape, verbose):
@@ -186,7 +186,7 @@ def evaluate(model, dataset="mnist5k", num_images=10_000, batch_size=100, featur
     A conditional generator draws every class in turn (0, 1, ..., so each class has
     the same share). For a conditional generator of 32x32 digits scored with the
     digits features against "mnist5k", the report adds what the digits classifier
-    says (`keras_gans.evaluation.classes.conditional_digits_report`): how often it
+    says (`keras_gans.evaluation.digit_classes.conditional_digits_report`): how often it
     reads the requested digit, per class, and each class's digits FID.
 
     Returns:

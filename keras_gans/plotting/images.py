@@ -19,7 +19,7 @@ def image_grid(images, nrow=None, padding=2, scale=1, label=None):
     Args:
         images: (N, H, W, C) float images in [-1, 1] (or uint8), C = 1 or 3.
         nrow: images per row (default: a square-ish grid).
-        padding: pixels of white between images.
+        padding: pixels of white between the images and around them.
         scale: integer upscaling (nearest neighbour) so small images stay visible.
         label: optional text written in a strip above the grid (e.g. "epoch 3").
 
@@ -27,8 +27,8 @@ def image_grid(images, nrow=None, padding=2, scale=1, label=None):
         (H', W', 3) uint8 array.
 
     Example:
-    >>> image_grid(np.zeros((4, 8, 8, 1)), nrow=2).shape
-    (20, 20, 3)
+    >>> image_grid(np.zeros((4, 8, 8, 1)), nrow=2).shape  # 2 images of 8 and 3 borders of 2 each way
+    (22, 22, 3)
     """
     images = np.asarray(images)
     if images.ndim != 4 or images.shape[-1] not in (1, 3):

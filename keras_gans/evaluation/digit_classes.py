@@ -18,7 +18,7 @@ import functools
 import keras
 import numpy as np
 
-from keras_gans import data
+from keras_gans import batches, data
 from keras_gans.evaluation.distances import frechet_distance
 from keras_gans.evaluation.features import DIGITS_CLASSIFIER_PATH
 from keras_gans.evaluation.metrics import get_feature_extractor
@@ -38,9 +38,8 @@ def digits_classifier_model(path=DIGITS_CLASSIFIER_PATH):
 def digit_probabilities(images, batch_size=500):
     """The classifier's probabilities of the ten digits for each image, (N, 10) float64."""
     classifier = digits_classifier_model()
-    logits = [keras.ops.convert_to_numpy(classifier(images[i:i + batch_size], training=False))
-              for i in range(0, len(images), batch_size)]
-    logits = np.concatenate(logits).astype("float64")
+    logits = batches.in_batches(lambda part: classifier(part, training=False), [images], batch_size)
+    logits = logits.astype("float64")
     logits -= logits.max(axis=1, keepdims=True)
     probabilities = np.exp(logits)
     return probabilities / probabilities.sum(axis=1, keepdims=True)
