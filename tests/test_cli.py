@@ -12,18 +12,22 @@ import sys
 import keras
 import numpy as np
 import pytest
-from conftest import own_lines
 
 import keras_gans
+from conftest import own_lines
 from keras_gans import cli, data, models
 
 TINY = ["--num-images", "128", "--batch-size", "32", "--width", "8", "--latent-dim", "16", "--verbose", "0"]
 ENV = {**os.environ, "CUDA_VISIBLE_DEVICES": "", "TF_CPP_MIN_LOG_LEVEL": "3"}
 
 
+def start(*args):
+    return subprocess.Popen([sys.executable, "-m", "keras_gans", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=ENV)
+
+
 def run(*args, timeout=300):
-    process = subprocess.Popen([sys.executable, "-m", "keras_gans", *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env=ENV)
+    process = start(*args)
     out, err = process.communicate(timeout=timeout)
     return process.returncode, out, own_lines(err)
 
@@ -76,45 +80,90 @@ def test_train_then_generate(tmp_path):
         assert keras.utils.load_img(out).size[0] > 32 * 3
 
 
-def test_bad_arguments_give_one_clear_line(tmp_path):
-    code, _, err = run("train", "--image-size", "50")
-    assert code == 2 and err == [
-        "keras-gans train: error: argument --image-size: invalid choice: 50 (choose from 32, 64, 128)"]
-    code, _, err = run("generate", "--model", str(tmp_path / "missing.keras"))
-    assert code == 1 and err == [f"keras-gans generate: error: No saved model at {tmp_path / 'missing.keras'}"]
-    code, _, err = run("train", "--resume", str(tmp_path))
-    assert code == 1 and err == [
-        f"keras-gans train: error: {tmp_path} is not a keras-gans run folder (it has no config.json)"]
+def expected_failures(trained, folder):
+    """Each expected failure: (its command, its exit code, its one line of stderr, or a test of that line)."""
+    truncated, bad_config, rgb = (os.path.join(folder, name) for name in ("cut.keras", "bad", "rgb.keras"))
+    return {
+        "bad argument": (["train", "--image-size", "50"], 2,
+                         "keras-gans train: error: argument --image-size: invalid choice: 50 (choose from 32, 64, "
+                         "128)"),
+        "missing model": (["generate", "--model", os.path.join(folder, "missing.keras")], 1,
+                          f"keras-gans generate: error: No saved model at {os.path.join(folder, 'missing.keras')}"),
+        "not a run folder": (["train", "--resume", folder], 1,
+                             f"keras-gans train: error: {folder} is not a keras-gans run folder (it has no "
+                             "config.json)"),
+        "a folder as model": (["generate", "--model", trained], 1,
+                              f"keras-gans generate: error: {trained} is a folder; pass a model file in it (its "
+                              "gan.keras or generator.keras)."),
+        "a cut .keras file": (["generate", "--model", truncated], 1,
+                              f"keras-gans generate: error: {truncated} is not a complete .keras file (damaged, "
+                              "cut short, or another format)."),
+        "a damaged config.json": (["train", "--resume", bad_config], 1, lambda line: line.startswith(
+            f"keras-gans train: error: {os.path.join(bad_config, 'config.json')} is not valid JSON")),
+        "a grid too large": (["generate", "--model", os.path.join(trained, "generator.keras"), "-n", "300"], 1,
+                             "keras-gans generate: error: A grid of 300 images is too large to look at (at most "
+                             "256). Ask for fewer, or write them all to a .npy file (--npy); the grid then shows "
+                             "the first ones."),
+        # Offline `evaluate` of an RGB generator died in a URL-fetch traceback ...
+        "ImageNet weights offline": (["evaluate", "--model", rgb, "--num-images", "8"], 1, lambda line: (
+            line.startswith("keras-gans evaluate: error: InceptionV3's ImageNet weights could not be downloaded")
+            and "--weights FILE" in line and "--feature-extractor fid_inception" in line)),
+        # ... and against the digits, RGB was silently averaged to grey.
+        "RGB against the digits": (["evaluate", "--model", rgb, "--num-images", "8", "--feature-extractor",
+                                    "digits"], 1,
+                                   "keras-gans evaluate: error: The `digits` feature extractor reads grey images, "
+                                   "and these have 3 channels: a score of their grey average would say nothing "
+                                   "about their colours. Use feature_extractor='inception_v3' or 'fid_inception' "
+                                   "(--feature-extractor)."),
+    }
 
 
+@pytest.fixture(scope="module")
+def failures(trained, tmp_path_factory):
+    """Every expected failure's (exit code, stderr lines): one fresh process each, all started at once."""
+    folder = str(tmp_path_factory.mktemp("failures"))
+    with open(os.path.join(trained, "gan.keras"), "rb") as source, open(os.path.join(folder, "cut.keras"),
+                                                                        "wb") as cut:
+        cut.write(source.read()[:1000])
+    os.makedirs(os.path.join(folder, "bad"))
+    with open(os.path.join(folder, "bad", "config.json"), "w") as f:
+        f.write('{"model": "dcg')
+    keras_gans.networks.dcgan_generator(32, 3, 16, width=8).save(os.path.join(folder, "rgb.keras"))
+    cases = expected_failures(trained, folder)
+    processes = {name: start(*argv) for name, (argv, _, _) in cases.items()}
+    results = {}
+    for name, process in processes.items():
+        _, err = process.communicate(timeout=300)
+        results[name] = (process.returncode, own_lines(err))
+    return cases, results
+
+
+@pytest.mark.parametrize("case", list(expected_failures("RUN", "FOLDER")))
+def test_every_expected_failure_is_one_line(failures, case):
+    cases, results = failures
+    _, code, expected = cases[case]
+    returned, lines = results[case]
+    assert returned == code and len(lines) == 1, (returned, lines)
+    assert expected(lines[0]) if callable(expected) else lines[0] == expected
 
 
 def test_generate_and_evaluate_read_a_gan_keras_in_a_new_process(trained, tmp_path):
     """keras-gans generate --model run/gan.keras -n 4 ended in "Could not locate class 'DCGAN'"."""
     grid, npy = str(tmp_path / "grid.png"), str(tmp_path / "images.npy")
-    code, _, err = run(
-        "generate",
-        "--model",
-        os.path.join(trained, "gan.keras"),
-        "-n",
-        "4",
-        "--seed",
-        "1",
-        "--output",
-        grid,
-        "--npy",
-        npy,
-    )
-    assert code == 0, err
+    model = os.path.join(trained, "gan.keras")
+    generate = start("generate", "--model", model, "-n", "4", "--seed", "1", "--output", grid, "--npy", npy)
+    evaluate = start("evaluate", "--model", model, "--num-images", "64")
+    (_, err), (out, evaluate_err) = generate.communicate(timeout=300), evaluate.communicate(timeout=300)
+    assert generate.returncode == 0, err
     assert np.load(npy).shape == (4, 32, 32, 1) and os.path.getsize(grid) > 0
-    code, out, err = run("evaluate", "--model", os.path.join(trained, "gan.keras"), "--num-images", "64")
-    assert code == 0, err
+    assert evaluate.returncode == 0, evaluate_err
     assert "FID (digits, 64 generated and 64 real images)" in out
 
 
 def test_a_folder_that_holds_a_run_is_refused_unless_resumed_or_overwritten(trained, tmp_path):
     """`train --output r2` twice (DCGAN, then LSGAN) overwrote the first run and kept its checkpoints."""
     config = open(os.path.join(trained, "config.json")).read()
+    contradicting = start("train", "--resume", trained, "--image-size", "64")
     code, _, err = run("train", "--output", trained, "--model", "lsgan", "--epochs", "1", *TINY)
     assert code == 1 and err == [
         f"keras-gans train: error: {trained} already holds a run. To continue that run, resume it "
@@ -122,7 +171,8 @@ def test_a_folder_that_holds_a_run_is_refused_unless_resumed_or_overwritten(trai
         "(--output); to replace it, pass --overwrite (overwrite=True)."
     ]
     assert open(os.path.join(trained, "config.json")).read() == config  # untouched
-    code, _, err = run("train", "--resume", trained, "--image-size", "64")
+    _, err = contradicting.communicate(timeout=300)
+    code, err = contradicting.returncode, own_lines(err)
     assert code == 1 and err == [
         f"keras-gans train: error: --image-size 64 contradicts the run in {trained}, which was started "
         "with --image-size 32; leave --image-size out to resume it"]
@@ -138,39 +188,7 @@ def test_a_folder_that_holds_a_run_is_refused_unless_resumed_or_overwritten(trai
 
 
 
-def test_damaged_files_are_named_in_one_line(trained, tmp_path):
-    folder = str(tmp_path / "copy")
-    code, _, err = run("generate", "--model", trained)
-    assert code == 1 and err == [
-        f"keras-gans generate: error: {trained} is a folder; pass a model file in it "
-        "(its gan.keras or generator.keras)."
-    ]
-    truncated = str(tmp_path / "cut.keras")
-    with open(os.path.join(trained, "gan.keras"), "rb") as source, open(truncated, "wb") as cut:
-        cut.write(source.read()[:1000])
-    code, _, err = run("generate", "--model", truncated)
-    assert code == 1 and err == [
-        f"keras-gans generate: error: {truncated} is not a complete .keras file "
-        "(damaged, cut short, or another format)."
-    ]
-
-    os.makedirs(folder)
-    with open(os.path.join(folder, "config.json"), "w") as f:
-        f.write('{"model": "dcg')
-    code, _, err = run("train", "--resume", folder)
-    assert code == 1 and len(err) == 1
-    assert err[0].startswith(
-        f"keras-gans train: error: {os.path.join(folder, 'config.json')} is not valid JSON"
-    )
-
-
 def test_generate_streams_to_npy_with_memory_that_does_not_grow(trained, tmp_path):
-    code, _, err = run("generate", "--model", os.path.join(trained, "generator.keras"), "-n", "300")
-    assert code == 1 and err == [
-        "keras-gans generate: error: A grid of 300 images is too large to look at (at most 256). Ask for "
-        "fewer, or write them all to a .npy file (--npy); the grid then shows the first ones."
-    ]
-
     def peak_kb(n):
         npy = str(tmp_path / f"{n}.npy")
         code = (
@@ -187,22 +205,3 @@ def test_generate_streams_to_npy_with_memory_that_does_not_grow(trained, tmp_pat
 
     # 30,000 images are 123 MB as float32: held in memory, the peak would grow by that much.
     assert peak_kb(30_000) - peak_kb(1_000) < 60_000
-
-
-def test_evaluate_says_what_cannot_be_scored_offline_or_with_the_digits_network(tmp_path):
-    """Offline `evaluate` of an RGB generator died in a URL-fetch traceback; against the digits, RGB was
-    silently averaged to grey."""
-    generator = keras_gans.networks.dcgan_generator(32, 3, 16, width=8)
-    path = str(tmp_path / "rgb.keras")
-    generator.save(path)
-    code, _, err = run("evaluate", "--model", path, "--num-images", "8")
-    assert code == 1 and len(err) == 1
-    assert err[0].startswith("keras-gans evaluate: error: InceptionV3's ImageNet weights could not be "
-                             "downloaded")
-    assert "--weights FILE" in err[0] and "--feature-extractor fid_inception" in err[0]
-    code, _, err = run("evaluate", "--model", path, "--num-images", "8", "--feature-extractor", "digits")
-    assert code == 1 and err == [
-        "keras-gans evaluate: error: The `digits` feature extractor reads grey images, and these have 3 "
-        "channels: a score of their grey average would say nothing about their colours. Use "
-        "feature_extractor='inception_v3' or 'fid_inception' (--feature-extractor)."
-    ]
