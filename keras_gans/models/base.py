@@ -77,8 +77,8 @@ class GAN(keras.Model):
         seed: seed of the model's latent sampler (`keras.random.SeedGenerator`),
             so a seeded run draws the same latents every time.
         augment: DiffAugment policy (Zhao et al. 2020): None (off), "diffaugment"
-            (color, translation and cutout; no color for grey images) or
-            comma-separated names, e.g. "translation,cutout" (`keras_gans.augment`).
+            (color, translation and cutout; the color of grey images is brightness and
+            contrast) or comma-separated names, e.g. "translation,cutout" (`keras_gans.augment`).
             Applied to real and generated images wherever the discriminator sees them
             while training; `evaluate()` scores the images as they are.
         ema: None (off) or the decay d of an exponential moving average of the
@@ -100,9 +100,8 @@ class GAN(keras.Model):
         self.discriminator = discriminator
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed, name="latent_seed_generator")
-        channels = generator.outputs[0].shape[-1]
-        self.augment = diffaugment.policy_string(augment, channels)
-        self._augment_operations = diffaugment.parse_policy(augment, channels)
+        self.augment = diffaugment.policy_string(augment)
+        self._augment_operations = diffaugment.parse_policy(augment)
         if ema is not None and (isinstance(ema, bool) or not isinstance(ema, numbers.Real)
                                 or not 0 < ema < 1):
             raise checks.invalid("ema", "None or a decay between 0 and 1, e.g. 0.999", ema)
