@@ -110,3 +110,25 @@ def test_copy_ratio_tells_copies_from_new_pictures():
     assert own_images.copy_ratio(training[:10], training, held_out) == pytest.approx(0.0, abs=1e-3)
     assert own_images.copy_ratio(rng.uniform(-1, 1, (50, 8, 8, 3)), training, held_out) == pytest.approx(1.0, abs=0.15)
     assert own_images.small(np.ones((2, 32, 32, 3))).shape == (2, 192)
+
+
+def test_ema_statistics_scores_four_networks_and_leaves_the_average_as_it_was(tmp_path):
+    import ema_statistics
+    import numpy as np
+
+    # The mean row is the mean over the seeds, per column.
+    scores = {seed: {8: dict.fromkeys(ema_statistics.COLUMNS, value)} for seed, value in ((0, 10.0), (1, 13.0))}
+    table = ema_statistics.markdown(scores, 156)
+    assert "| 0 | 8 | 1,248 | 10.00 | 10.00 | 10.00 | 10.00 |" in table
+    assert "| mean | 8 | 1,248 | **11.50** | **11.50** | **11.50** | **11.50** |" in table
+    # Scoring puts the plain average back, so later scores start from it and training is unchanged.
+    gan = keras_gans.models.build_gan("dcgan", 32, 1, 16, width=8, seed=0, ema=0.9, standing_statistics=False)
+    gan.compile()
+    gan.train_on_batch(np.zeros((8, 32, 32, 1), "float32"))
+    average = [np.array(w) for w in gan.ema_generator.weights]
+    row = ema_statistics.score_all(gan, 50, str(tmp_path / "real.npz"))
+    assert set(row) == set(ema_statistics.COLUMNS) and all(value > 0 for value in row.values())
+    assert row["EMA"] != row["EMA, standing"] and gan.standing_statistics is False
+    for kept, now in zip(average, gan.ema_generator.weights, strict=True):
+        np.testing.assert_array_equal(kept, np.array(now))
+

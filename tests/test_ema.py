@@ -185,3 +185,11 @@ def test_a_conditional_average_recomputes_with_every_class_and_reloads(tmp_path)
     loaded = keras.saving.load_model(tmp_path / "gan.keras")
     assert loaded.standing_statistics is True
     np.testing.assert_allclose(loaded.generate(10, labels=list(range(10)), seed=0), images, atol=1e-5)
+
+
+def test_standing_statistics_are_on_by_default_and_refused_unless_a_bool():
+    assert tiny(ema=0.9).standing_statistics is True
+    message = ("Invalid value for argument `standing_statistics`. Expected True or False. "
+               "Received: standing_statistics=1")
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        build_gan("dcgan", 32, 1, LATENT_DIM, width=8, ema=0.9, standing_statistics=1)
