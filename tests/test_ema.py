@@ -193,3 +193,19 @@ def test_standing_statistics_are_on_by_default_and_refused_unless_a_bool():
                "Received: standing_statistics=1")
     with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         build_gan("dcgan", 32, 1, LATENT_DIM, width=8, ema=0.9, standing_statistics=1)
+
+
+def test_saving_and_loading_do_not_recompute_the_statistics(tmp_path, monkeypatch):
+    # Keras saves by reading every attribute; a recompute there would make a resumed run's
+    # average depend on when it was checkpointed.
+    calls = []
+    monkeypatch.setattr(base, "recompute_batch_norm_statistics", lambda generator, batches: calls.append(1))
+    gan = tiny(ema=0.9)
+    gan.train_on_batch(random_images(8))
+    gan.save_weights(tmp_path / "state.weights.h5")
+    gan.load_weights(tmp_path / "state.weights.h5")
+    gan.save(tmp_path / "gan.keras")
+    loaded = keras.saving.load_model(tmp_path / "gan.keras")
+    assert calls == []
+    loaded.generate(2, seed=0)
+    assert calls == [1]

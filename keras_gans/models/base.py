@@ -322,6 +322,12 @@ class GAN(keras.Model):
         self.update_standing_statistics()
         return self.ema_generator
 
+    def __dir__(self):
+        # Keras saves and loads a model by reading every attribute `dir()` lists; reading this
+        # one may recompute the average's statistics, which a checkpoint must not do (a resumed
+        # run's weights would then depend on when it was saved). The property still works.
+        return [name for name in super().__dir__() if name != "sampling_generator"]
+
     def update_standing_statistics(self):
         """Recompute the average's batch-norm statistics (`recompute_batch_norm_statistics`) if stale.
 
