@@ -132,3 +132,25 @@ def test_ema_statistics_scores_four_networks_and_leaves_the_average_as_it_was(tm
     for kept, now in zip(average, gan.ema_generator.weights, strict=True):
         np.testing.assert_array_equal(kept, np.array(now))
 
+
+def test_small_data_grey_color_table_subtracts_before_from_after(tmp_path, monkeypatch):
+    trained = []
+
+    def fake_train(num_images, augment, steps, model="dcgan"):
+        trained.append((model, augment, num_images, steps))
+        return type("FakeGAN", (), {"generator": augment})(), 1.0
+
+    def fake_score(generator, latents, extractor, real_features):  # 'generator' is the policy here
+        return {"fid": 20.0 if generator.startswith("color") else 25.5, "mean_confidence": 0.9,
+                "confident_share": 0.5}
+
+    monkeypatch.setattr(small_data, "train", fake_train)
+    monkeypatch.setattr(small_data, "score", fake_score)
+    results = tmp_path / "grey.md"
+    small_data.main(["--grey-color", "--steps", "7", "--num-samples", "10", "--output", str(tmp_path),
+                     "--results", str(results)])
+    assert trained == [(model, policy, 1000, 7) for model in small_data.GREY_VARIANTS
+                       for policy in ("translation,cutout", "color,translation,cutout")]
+    text = results.read_text()
+    assert text.startswith("# DiffAugment's color on grey digits")
+    assert "| wgan-gp | 1,000 | 25.50 / 0.900 / 50% | 20.00 / 0.900 / 50% | -5.50 |" in text
