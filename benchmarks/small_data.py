@@ -2,14 +2,17 @@
 
     python benchmarks/small_data.py                        # 4 runs of 3,000 steps, about 10 min on 2 cores
     python benchmarks/small_data.py --steps 300 --output /tmp/sd --results /tmp/sd/RESULTS.md   # a quick look
+    python benchmarks/small_data.py --grey-color --steps 1000   # DiffAugment's color on grey digits, 6 runs
 
 Every run is the default `keras-gans train` DCGAN (32 px grey digits, width 32, latent 128,
-batch 32, Adam(2e-4, beta_1 0.5), seed 0 for the weights, the data subset and its order)
+batch 32, Adam(2e-4, beta_1 0.5), seed 0 or --seed for the weights, the data subset and its order)
 trained for `--steps` steps, with `ema=0.999`. The moving average never changes training
 (it draws no random numbers and feeds nothing back), so each run gives both columns at
 exactly the same steps: "EMA off" scores the generator, "EMA on" its average. DiffAugment
-("diffaugment": translation and cutout, no colour for grey digits) changes training, so it
-has runs of its own. Each generator is scored on the same 5,000 latents (seed 123):
+("diffaugment": color, translation and cutout; the color of grey digits is brightness and
+contrast, and tables before 2026-12-06 ran translation and cutout only, as keras_gans then
+did for grey images) changes training, so it has runs of its own. Each generator is scored
+on the same 5,000 latents (seed 123):
 
 - digits FID: 5,000 samples against the 5,000 real digits, features of the shipped digits
   classifier (lower is better; real against real is about 0.3 at 1,000 samples);
@@ -19,9 +22,18 @@ has runs of its own. Each generator is scored on the same 5,000 latents (seed 12
 Writes a table (stdout, and appended to --results with the command and the CPU kind) and
 `samples.png` in --output: rows = the four settings, columns = 1,000 / 5,000 digits, each
 cell 16 samples from the same latents.
+
+`--grey-color` measures instead what DiffAugment's color does on grey digits: DCGAN, LSGAN
+and WGAN-GP (each with its own default optimizers, otherwise the settings above), each
+trained on the first `--num-images` digits (1,000 by default in this mode) with
+"translation,cutout" (what "diffaugment" was for grey images before) and with
+"color,translation,cutout" (what it is now), the same seed and `--steps` generator steps,
+the generator (not its average) scored as above; the table goes to
+benchmarks/RESULTS_diffaugment_grey.md unless --results says otherwise.
 """
 
 import argparse
+import math
 import os
 import platform
 import sys
@@ -36,6 +48,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SETTINGS = {"image_size": 32, "latent_dim": 128, "width": 32, "batch_size": 32, "ema": 0.999, "seed": 0}
 ROWS = (("plain", None, "generator"), ("EMA", None, "average"), ("DiffAugment", "diffaugment", "generator"),
         ("DiffAugment + EMA", "diffaugment", "average"))
+GREY_VARIANTS = ("dcgan", "lsgan", "wgan-gp")
+GREY_POLICIES = ("translation,cutout", "color,translation,cutout")  # "diffaugment" on grey: before, after
 
 
 def cpu_kind():
@@ -52,19 +66,19 @@ def cpu_kind():
     return f"{name}, {os.cpu_count()} cores, " + ("AVX-512" if avx512 else "AVX2 only (no AVX-512)")
 
 
-def train(num_images, augment, steps, chunk=500):
-    """One DCGAN run on `num_images` digits for `steps` steps; returns (gan, seconds)."""
+def train(num_images, augment, steps, chunk=500, model="dcgan"):
+    """One run of `model` on `num_images` digits for `steps` generator steps; returns (gan, seconds)."""
     import keras_gans
 
     keras.utils.set_random_seed(SETTINGS["seed"])
     dataset = keras_gans.data.load("mnist5k", image_size=SETTINGS["image_size"],
                                    batch_size=SETTINGS["batch_size"], num_images=num_images,
                                    seed=SETTINGS["seed"])
-    gan = keras_gans.models.build_gan("dcgan", SETTINGS["image_size"], 1, SETTINGS["latent_dim"],
+    gan = keras_gans.models.build_gan(model, SETTINGS["image_size"], 1, SETTINGS["latent_dim"],
                                       width=SETTINGS["width"], seed=SETTINGS["seed"], augment=augment,
                                       ema=SETTINGS["ema"])
     gan.compile()
-    chunk = min(chunk, steps)
+    chunk = math.gcd(chunk, steps)  # epochs of `chunk` steps add up to exactly `steps`
     start = time.perf_counter()
     # shuffle=False: the dataset shuffles itself (and reshuffles on every pass of `repeat`).
     gan.fit(dataset.repeat(), steps_per_epoch=chunk, epochs=steps // chunk, verbose=0, shuffle=False)
@@ -98,11 +112,20 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--steps", type=int, default=3000, help="training steps of every run (default 3000)")
-    parser.add_argument("--num-images", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--num-images", type=int, nargs="+", default=None,
+                        help="training digits (default 1000 5000; 1000 with --grey-color)")
     parser.add_argument("--num-samples", type=int, default=5000, help="samples scored per generator")
     parser.add_argument("--output", default="/tmp/keras_gans_small_data", help="folder for samples.png")
-    parser.add_argument("--results", default=os.path.join(ROOT, "benchmarks", "RESULTS.md"))
+    parser.add_argument("--results", default=None,
+                        help="table file (default benchmarks/RESULTS.md, or RESULTS_diffaugment_grey.md)")
+    parser.add_argument("--seed", type=int, default=SETTINGS["seed"], help="seed of every run (default 0)")
+    parser.add_argument("--grey-color", action="store_true",
+                        help="DiffAugment with and without color on grey digits, DCGAN, LSGAN and WGAN-GP")
     args = parser.parse_args(argv)
+    SETTINGS["seed"] = args.seed
+    args.num_images = args.num_images or ([1000] if args.grey_color else [1000, 5000])
+    name = "RESULTS_diffaugment_grey.md" if args.grey_color else "RESULTS.md"
+    args.results = args.results or os.path.join(ROOT, "benchmarks", name)
     os.makedirs(args.output, exist_ok=True)
 
     from keras_gans import data, evaluation, plotting
@@ -112,6 +135,8 @@ def main(argv=None):
     real_features = extractor.features(data.to_float(data.resize_uint8(images, 32)).numpy())
     latents = keras.ops.convert_to_numpy(keras.random.normal((args.num_samples, SETTINGS["latent_dim"]),
                                                              seed=123))
+    if args.grey_color:
+        return grey_color(args, argv, extractor, real_features, latents)
     load_before = os.getloadavg()[0]
     results, seconds = {}, {}
     for n in args.num_images:
@@ -137,7 +162,8 @@ def main(argv=None):
     section = (f"\n### {time.strftime('%Y-%m-%d %H:%M')} `{command}`\n\n"
                f"{cpu_kind()}; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after "
                "(1 min). "
-               f"DCGAN, default `keras-gans train` settings, {args.steps:,} steps per run, seed 0, EMA decay "
+               f"DCGAN, default `keras-gans train` settings, {args.steps:,} steps per run, "
+               f"seed {SETTINGS['seed']}, EMA decay "
                f"{SETTINGS['ema']} (the same run gives the plain and the EMA row). Scores on "
                f"{args.num_samples:,} samples "
                f"(latents of seed 123) against the 5,000 real digits. Training times: {times}.\n\n{table}\n")
@@ -145,6 +171,45 @@ def main(argv=None):
     with open(args.results, "a") as f:
         f.write(section)
     print(f"Appended to {args.results}; samples in {picture}")
+    return results
+
+
+def grey_color(args, argv, extractor, real_features, latents):
+    """`--grey-color`: each variant with each of `GREY_POLICIES`, the same seed and steps; appends a table."""
+    results = {}
+    for n in args.num_images:
+        for model in GREY_VARIANTS:
+            for policy in GREY_POLICIES:
+                gan, seconds = train(n, policy, args.steps, model=model)
+                results[(model, policy, n)] = score(gan.generator, latents, extractor, real_features)
+                print(f"{model}, {n} digits, augment={policy}: digits FID {results[(model, policy, n)]['fid']:.2f} "
+                      f"({args.steps} steps, {seconds:.0f} s)", flush=True)
+    header = "| variant | digits | " + " | ".join(f"`{p}`: digits FID / confidence / share > 0.9"
+                                                   for p in GREY_POLICIES) + " | FID change |"
+    lines = [header, "|" + " --- |" * (3 + len(GREY_POLICIES))]
+    for n in args.num_images:
+        for model in GREY_VARIANTS:
+            cells = [results[(model, p, n)] for p in GREY_POLICIES]
+            text = " | ".join(f"{r['fid']:.2f} / {r['mean_confidence']:.3f} / {r['confident_share']:.0%}"
+                              for r in cells)
+            lines.append(f"| {model} | {n:,} | {text} | {cells[1]['fid'] - cells[0]['fid']:+.2f} |")
+    command = "python benchmarks/small_data.py" + (" " + " ".join(argv) if argv else "")
+    section = (f"\n### {time.strftime('%Y-%m-%d %H:%M')} `{command}`\n\n{cpu_kind()}. Each variant with its "
+               f"own default optimizers, width {SETTINGS['width']}, latent {SETTINGS['latent_dim']}, batch "
+               f"{SETTINGS['batch_size']}, seed {SETTINGS['seed']} (weights, data subset and order), "
+               f"{args.steps:,} generator steps; the generator (not its average) scored on {args.num_samples:,} "
+               "samples (latents of seed 123) against the 5,000 real digits. Before: `translation,cutout` "
+               "(what \"diffaugment\" was on grey images); after: `color,translation,cutout` (what it is now: "
+               "brightness and contrast for grey). FID change = after - before (negative: color helped).\n\n"
+               + "\n".join(lines) + "\n")
+    print(section)
+    new = not os.path.exists(args.results)
+    with open(args.results, "a") as f:
+        if new:
+            f.write("# DiffAugment's color on grey digits\n\nAppended by `benchmarks/small_data.py --grey-color` "
+                    "(its docstring says what is trained and scored).\n")
+        f.write(section)
+    print(f"Appended to {args.results}")
     return results
 
 

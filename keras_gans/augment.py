@@ -14,7 +14,10 @@ T is differentiable, so the generator's gradient flows back through it. Each ima
 draws its own random parameters. The three families of the paper:
 
     color        brightness x + (u - 0.5); saturation (x - mean_c) * 2u + mean_c;
-                 contrast (x - mean) * (u + 0.5) + mean, u ~ U[0, 1] per image (RGB only)
+                 contrast (x - mean) * (u + 0.5) + mean, u ~ U[0, 1] per image, in that order;
+                 on grey images (one channel) brightness and contrast only: the mean over
+                 one channel is the pixel itself, so saturation is the identity there
+                 (`random_color` skips it)
     translation  shift by up to 1/8 of the side in each direction (whole pixels),
                  the pixels moved in are 0
     cutout       zero a square of half the side, centred anywhere in the image
@@ -31,26 +34,26 @@ from keras import ops
 from keras_gans import checks
 
 OPERATIONS = ("color", "translation", "cutout")
-DIFFAUGMENT = "diffaugment"  # the paper's policy: all three ("color,translation,cutout"); no color for grey
+DIFFAUGMENT = "diffaugment"  # the paper's policy: all three, "color,translation,cutout"
 TRANSLATION_RATIO = 0.125
 CUTOUT_RATIO = 0.5
 
 
-def parse_policy(augment, channels=None):
+def parse_policy(augment):
     """The operations of an `augment=` value, in the order they are applied, or () for none.
 
     Args:
         augment: None (no augmentation), "diffaugment" (the paper's policy: color,
-            translation and cutout for RGB images, translation and cutout for grey
-            ones), or comma-separated names from `OPERATIONS`, e.g. "translation,cutout".
-        channels: the images' channel count, when known (color needs 3).
+            translation and cutout) or comma-separated names from `OPERATIONS`, e.g.
+            "translation,cutout". "color" is brightness, saturation and contrast; for
+            grey images brightness and contrast (see `random_color`), as in the paper's code.
 
     Returns:
         A tuple of operation names (empty for None).
 
     Example:
-    >>> parse_policy("diffaugment", channels=1)
-    ('translation', 'cutout')
+    >>> parse_policy("diffaugment")
+    ('color', 'translation', 'cutout')
     """
     if augment is None:
         return ()
@@ -60,18 +63,15 @@ def parse_policy(augment, channels=None):
         raise checks.invalid("augment", expected, augment)
     names = [name.strip() for name in augment.lower().split(",") if name.strip()]
     if names == [DIFFAUGMENT]:
-        return OPERATIONS if channels in (None, 3) else ("translation", "cutout")
+        return OPERATIONS
     if not names or any(name not in OPERATIONS for name in names) or len(set(names)) != len(names):
         raise checks.invalid("augment", expected, augment)
-    if "color" in names and channels is not None and channels != 3:
-        raise checks.invalid("augment", f"no 'color' for images with {channels} channel(s) (the colour "
-                             "operations change the balance of three channels)", augment)
     return tuple(name for name in OPERATIONS if name in names)  # always the paper's order
 
 
-def policy_string(augment, channels=None):
+def policy_string(augment):
     """The canonical string of a policy ("translation,cutout"), or None for no augmentation."""
-    names = parse_policy(augment, channels)
+    names = parse_policy(augment)
     return ",".join(names) if names else None
 
 
@@ -142,6 +142,7 @@ def adjust_color(images, brightness, saturation, contrast):
 
     x + (brightness - 0.5), then (x - channel mean) * 2 * saturation + channel mean,
     then (x - image mean) * (contrast + 0.5) + image mean; factors of 0.5 change nothing.
+    `saturation=None` skips the middle step (grey images: it is the identity there).
     """
     images = ops.convert_to_tensor(images)
 
@@ -149,8 +150,9 @@ def adjust_color(images, brightness, saturation, contrast):
         return ops.reshape(ops.cast(factor, images.dtype), (-1, 1, 1, 1))
 
     images = images + (per_image(brightness) - 0.5)
-    mean = ops.mean(images, axis=-1, keepdims=True)
-    images = (images - mean) * (2.0 * per_image(saturation)) + mean
+    if saturation is not None:
+        mean = ops.mean(images, axis=-1, keepdims=True)
+        images = (images - mean) * (2.0 * per_image(saturation)) + mean
     mean = ops.mean(images, axis=[1, 2, 3], keepdims=True)
     return (images - mean) * (per_image(contrast) + 0.5) + mean
 
@@ -182,9 +184,16 @@ def random_cutout(images, seed=None, ratio=CUTOUT_RATIO):
 
 
 def random_color(images, seed=None):
-    """`adjust_color` with brightness, saturation and contrast factors drawn uniform in [0, 1] per image."""
+    """`adjust_color` with brightness, saturation and contrast factors drawn uniform in [0, 1] per image.
+
+    Grey images (one channel) get brightness and contrast, and no saturation factor is
+    drawn for them: saturation scales each pixel's distance to the mean of its channels,
+    which for one channel is the pixel itself (the paper's code computes it, to no effect).
+    """
     batch = ops.shape(images)[0]
-    brightness, saturation, contrast = (keras.random.uniform((batch,), seed=seed) for _ in range(3))
+    brightness = keras.random.uniform((batch,), seed=seed)
+    saturation = None if images.shape[-1] == 1 else keras.random.uniform((batch,), seed=seed)
+    contrast = keras.random.uniform((batch,), seed=seed)
     return adjust_color(images, brightness, saturation, contrast)
 
 

@@ -64,6 +64,33 @@ def test_color_factors_of_one_half_change_nothing_and_others_follow_the_formula(
     np.testing.assert_allclose(grey, np.repeat(images.mean(axis=-1, keepdims=True), 3, axis=-1), atol=1e-6)
 
 
+def test_color_on_grey_images_is_brightness_and_contrast_by_hand():
+    image = np.array([[0.2, -0.4], [0.6, 0.0]], "float32").reshape(1, 2, 2, 1)
+    # Brightness 0.75: + 0.25 -> [[0.45, -0.15], [0.85, 0.25]], mean 0.35.
+    # Contrast 1.0: (x - 0.35) * 1.5 + 0.35 -> [[0.5, -0.4], [1.1, 0.2]].
+    out = augment.adjust_color(image, [0.75], None, [1.0])
+    np.testing.assert_allclose(np.asarray(out)[0, :, :, 0], [[0.5, -0.4], [1.1, 0.2]], atol=1e-6)
+    # Saturation is the identity on one channel (the channel mean is the pixel): with or without it,
+    # and a grey image stored as R = G = B gets the same result in each channel.
+    np.testing.assert_allclose(augment.adjust_color(image, [0.75], [0.9], [1.0]), out, atol=1e-6)
+    rgb = np.repeat(image, 3, axis=-1)
+    np.testing.assert_allclose(augment.adjust_color(rgb, [0.75], [0.1], [1.0]), np.repeat(out, 3, axis=-1),
+                               atol=1e-6)
+
+
+def test_random_color_draws_brightness_and_contrast_for_grey_images():
+    images = np.random.default_rng(1).uniform(-1, 1, (4, 8, 8, 1)).astype("float32")
+    out = np.asarray(augment.diff_augment(images, "color", seed=keras.random.SeedGenerator(5)))
+    # The same sampler draws brightness, then contrast (no saturation factor for one channel).
+    seed = keras.random.SeedGenerator(5)
+    brightness, contrast = (np.asarray(keras.random.uniform((4,), seed=seed)) for _ in range(2))
+    brighter = images + (brightness - 0.5)[:, None, None, None]
+    mean = brighter.mean(axis=(1, 2, 3), keepdims=True)
+    expected = (brighter - mean) * (contrast + 0.5)[:, None, None, None] + mean
+    np.testing.assert_allclose(out, expected, atol=1e-5)
+    assert np.abs(out - images).max() > 0.1  # it does change grey images
+
+
 def test_every_operation_passes_the_gradient_back_to_the_pixels():
     images = tf.constant(pattern(batch=4, size=8, channels=3) / 400.0)
     for name in augment.OPERATIONS:
@@ -84,15 +111,14 @@ def test_every_operation_passes_the_gradient_back_to_the_pixels():
 
 def test_policies_are_parsed_and_bad_ones_refused_in_keras_wording():
     assert augment.parse_policy(None) == ()
-    assert augment.parse_policy("diffaugment", channels=3) == ("color", "translation", "cutout")
-    assert augment.parse_policy("diffaugment", channels=1) == ("translation", "cutout")
+    assert augment.parse_policy("diffaugment") == ("color", "translation", "cutout")
     assert augment.policy_string(" Cutout,translation ") == "translation,cutout"
     message = ("Invalid value for argument `augment`. Expected None, 'diffaugment' or comma-separated names "
                "from color, translation, cutout (e.g. 'translation,cutout'). Received: augment='blur'")
     with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         augment.parse_policy("blur")
-    with pytest.raises(ValueError, match=r"Expected no 'color' for images with 1 channel\(s\)"):
-        build_gan("dcgan", 32, 1, LATENT_DIM, width=8, augment="color,cutout")
+    # Every operation suits grey images too ("color" is then brightness and contrast).
+    assert build_gan("dcgan", 32, 1, LATENT_DIM, width=8, augment="cutout,color").augment == "color,cutout"
 
 
 @pytest.mark.parametrize("name, critic_steps", [("dcgan", 1), ("lsgan", 1), ("wgan", 5), ("wgan-gp", 5),
@@ -118,6 +144,6 @@ def test_no_augmentation_by_default_and_the_policy_travels_in_the_keras_file(tmp
     images = np.ones((2, 32, 32, 1), "float32")
     assert plain.augment is None and plain.diff_augment(images) is images
     gan = build_gan("wgan-gp", 32, 1, LATENT_DIM, width=8, seed=0, augment="diffaugment")
-    assert gan.augment == "translation,cutout"  # no colour for grey digits
+    assert gan.augment == "color,translation,cutout"  # the paper's policy, grey digits included
     gan.save(tmp_path / "gan.keras")
-    assert keras.saving.load_model(tmp_path / "gan.keras").augment == "translation,cutout"
+    assert keras.saving.load_model(tmp_path / "gan.keras").augment == "color,translation,cutout"

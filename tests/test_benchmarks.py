@@ -130,3 +130,47 @@ def test_results_keep_one_current_table_per_cpu_kind_and_log_every_run(tmp_path,
     logged = open(log).read()
     assert [logged.index(f"| {n} |") for n in (1, 2, 3)] == sorted(logged.index(f"| {n} |") for n in (1, 2, 3))
     assert logged.count("`python benchmarks/x.py`") == 3
+
+
+def test_ema_statistics_scores_four_networks_and_leaves_the_average_as_it_was(tmp_path):
+    import ema_statistics
+    import numpy as np
+
+    # The mean row is the mean over the seeds, per column.
+    scores = {seed: {8: dict.fromkeys(ema_statistics.COLUMNS, value)} for seed, value in ((0, 10.0), (1, 13.0))}
+    table = ema_statistics.markdown(scores, 156)
+    assert "| 0 | 8 | 1,248 | 10.00 | 10.00 | 10.00 | 10.00 |" in table
+    assert "| mean | 8 | 1,248 | **11.50** | **11.50** | **11.50** | **11.50** |" in table
+    # Scoring puts the plain average back, so later scores start from it and training is unchanged.
+    gan = keras_gans.models.build_gan("dcgan", 32, 1, 16, width=8, seed=0, ema=0.9, standing_statistics=False)
+    gan.compile()
+    gan.train_on_batch(np.zeros((8, 32, 32, 1), "float32"))
+    average = [np.array(w) for w in gan.ema_generator.weights]
+    row = ema_statistics.score_all(gan, 50, str(tmp_path / "real.npz"))
+    assert set(row) == set(ema_statistics.COLUMNS) and all(value > 0 for value in row.values())
+    assert row["EMA"] != row["EMA, standing"] and gan.standing_statistics is False
+    for kept, now in zip(average, gan.ema_generator.weights, strict=True):
+        np.testing.assert_array_equal(kept, np.array(now))
+
+
+def test_small_data_grey_color_table_subtracts_before_from_after(tmp_path, monkeypatch):
+    trained = []
+
+    def fake_train(num_images, augment, steps, model="dcgan"):
+        trained.append((model, augment, num_images, steps))
+        return type("FakeGAN", (), {"generator": augment})(), 1.0
+
+    def fake_score(generator, latents, extractor, real_features):  # 'generator' is the policy here
+        return {"fid": 20.0 if generator.startswith("color") else 25.5, "mean_confidence": 0.9,
+                "confident_share": 0.5}
+
+    monkeypatch.setattr(small_data, "train", fake_train)
+    monkeypatch.setattr(small_data, "score", fake_score)
+    table_path = tmp_path / "grey.md"
+    small_data.main(["--grey-color", "--steps", "7", "--num-samples", "10", "--output", str(tmp_path),
+                     "--results", str(table_path)])
+    assert trained == [(model, policy, 1000, 7) for model in small_data.GREY_VARIANTS
+                       for policy in ("translation,cutout", "color,translation,cutout")]
+    text = table_path.read_text()
+    assert text.startswith("# DiffAugment's color on grey digits")
+    assert "| wgan-gp | 1,000 | 25.50 / 0.900 / 50% | 20.00 / 0.900 / 50% | -5.50 |" in text

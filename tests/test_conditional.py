@@ -113,7 +113,7 @@ def test_keras_file_round_trip_and_generate_by_class(tmp_path):
     loaded = keras.saving.load_model(tmp_path / "gan.keras")
     assert type(loaded) is keras_gans.ConditionalGAN
     assert loaded.num_classes == 10 and loaded.loss_family == "hinge"
-    assert (loaded.augment, loaded.ema) == ("translation,cutout", 0.99)
+    assert (loaded.augment, loaded.ema) == ("color,translation,cutout", 0.99)
     np.testing.assert_allclose(loaded.generate(12, labels=[1, 2], seed=3),
                                gan.generate(12, labels=[1, 2], seed=3), atol=1e-6)
     # labels=[1, 2] is repeated: image i is class 1 or 2, drawn from the same latent as labels given in full.

@@ -7,6 +7,7 @@ from conftest import LATENT_DIM, random_images, tiny_networks
 
 import keras_gans
 from keras_gans.callbacks import Diagnostics, mean_pairwise_distance
+from keras_gans.models import build_gan
 
 
 def test_mean_pairwise_distance_by_hand():
@@ -49,6 +50,38 @@ def test_collapse_fires_on_a_generator_that_ignores_its_latents(capsys):
     out = capsys.readouterr().out
     assert "step 3 (epoch 1): the generator may be collapsing" in out
     assert "Try: WGAN-GP" in out
+
+
+def test_collapse_is_measured_on_the_generator_being_trained_not_its_lagging_average():
+    # A diverse generator with a moving average far into training (d = 0.999 once the ramp
+    # min(0.999, (1 + t) / (10 + t)) reaches 0.999 at t = 8,990), then the live generator collapses: its
+    # kernel is zeroed, so every latent gives tanh(bias). The average moves 0.1% of the way per
+    # step and still draws varied images: watching it would miss the collapse.
+    generator = linear_generator()
+    _, discriminator = tiny_networks(normalization="none")
+    gan = keras_gans.DCGAN(generator, discriminator, seed=0, ema=0.999)
+    gan.compile()
+    gan.g_optimizer.iterations.assign(10_000)
+    dense = generator.layers[1]
+    dense.kernel.assign(np.zeros(dense.kernel.shape, "float32"))
+    reference = random_images(64)
+    diagnostics = Diagnostics(reference_images=reference, collapse_warmup_steps=0, verbose=False)
+    history = gan.fit(random_images(48), batch_size=16, epochs=2, verbose=0, callbacks=[diagnostics])
+    assert [(w["kind"], w["step"]) for w in diagnostics.warnings] == [("collapse", 3)]
+    assert max(history.history["sample_diversity"]) < 0.1
+    latents = keras.random.normal((64, LATENT_DIM), seed=0)
+    average = mean_pairwise_distance(gan.generate(latents)) / mean_pairwise_distance(reference)
+    assert average > 0.5  # the average still looks diverse
+
+
+def test_a_conditional_generator_is_checked_with_every_class_in_turn():
+    gan = build_gan("cdcgan", 32, 1, LATENT_DIM, width=8, seed=0)
+    gan.compile()
+    diagnostics = Diagnostics(reference_images=random_images(16), num_samples=16, verbose=False)
+    labels = np.arange(32) % 10
+    history = gan.fit(random_images(32), labels, batch_size=16, epochs=1, verbose=0, callbacks=[diagnostics])
+    assert np.isfinite(history.history["sample_diversity"][0])
+    np.testing.assert_array_equal(diagnostics._labels, np.arange(16) % 10)
 
 
 def test_quiet_on_a_short_healthy_run(capsys):

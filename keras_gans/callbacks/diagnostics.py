@@ -10,6 +10,7 @@ import numpy as np
 from keras_gans import checks, files
 from keras_gans.callbacks.history import global_step, step_values
 from keras_gans.evaluation.diversity import mean_pairwise_distance
+from keras_gans.generation import generation_labels
 
 _ADVICE = {
     "saturation": (
@@ -58,6 +59,11 @@ class Diagnostics(keras.callbacks.Callback):
 
           spread(X) = mean over pairs i < j of sqrt(mean((x_i - x_j)^2))
           sample_diversity = spread(G(z_fixed)) / spread(reference_images)
+
+      G is the generator being trained (`gan.generator`, in inference mode),
+      not the moving average a GAN with `ema=` samples from: the average lags
+      the generator by hundreds of steps, so it would report a collapse late
+      or not at all.
 
       The real images come from `reference_images=` (an array or a dataset, of
       which the first `num_samples` images are used); a callback never sees the
@@ -164,7 +170,10 @@ class Diagnostics(keras.callbacks.Callback):
         if self.reference_images is not None:
             reference = _first_images(self.reference_images, self.num_samples)
             self._reference_spread = mean_pairwise_distance(reference)
-            self._latents = keras.random.normal((self.num_samples, self.model.latent_dim), seed=self.seed)
+            latents = keras.random.normal((self.num_samples, self.model.latent_dim), seed=self.seed)
+            self._latents = keras.ops.convert_to_numpy(latents)  # NumPy like the labels: Keras refuses a mix
+            # A conditional generator draws every class in turn (None for an unconditional one).
+            self._labels = generation_labels(self.model.generator, self.num_samples)
         self._keep_good_weights(epoch=None)
 
     def _keep_good_weights(self, epoch):
@@ -233,7 +242,7 @@ class Diagnostics(keras.callbacks.Callback):
                          low=self.saturation_threshold)
         diversity = None
         if self._latents is not None:
-            spread = mean_pairwise_distance(self.model.generate(self._latents))
+            spread = mean_pairwise_distance(self._generated_images())
             diversity = spread / self._reference_spread if self._reference_spread > 0 else float("nan")
             started = self._step >= self.collapse_warmup_steps or self._best_diversity >= self.collapse_ratio
             self._best_diversity = max(self._best_diversity, diversity)
@@ -245,6 +254,12 @@ class Diagnostics(keras.callbacks.Callback):
             self._update("stalled", bool(names) and max(ranges) < self.stall_tolerance,
                          steps=self.stall_steps, names=", ".join(names), tolerance=self.stall_tolerance)
         return diversity
+
+    def _generated_images(self):
+        """The images of the fixed latents from the generator being trained (not `sampling_generator`:
+        with `ema=` that is the average, which lags the generator and would hide a collapse)."""
+        inputs = self._latents if self._labels is None else [self._latents, self._labels]
+        return keras.ops.convert_to_numpy(self.model.generator(inputs, training=False))
 
     def _update(self, kind, firing, **details):
         if firing and kind not in self._active:
