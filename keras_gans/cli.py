@@ -111,8 +111,8 @@ def _add_small_data_options(parser):
     option = parser.add_argument
     option("--augment", type=_augment_policy, metavar="POLICY",
            help="DiffAugment for the discriminator, real and generated images alike: diffaugment (color, "
-                "translation, cutout; no color for grey images) or names, e.g. translation,cutout "
-                "(default: none)")
+                "translation, cutout; the color of grey images is brightness and contrast) or names, e.g. "
+                "translation,cutout (default: none)")
     option("--ema", type=_decay, metavar="DECAY",
            help="keep a moving average of the generator's weights with this decay (e.g. 0.999) and sample "
                 "from it: grids, GIF and generator.keras (default: none)")
