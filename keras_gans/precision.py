@@ -3,7 +3,6 @@
 import os
 
 import keras
-import tensorflow as tf
 
 
 def enable_mixed_precision(policy=None, verbose=True):
@@ -30,7 +29,7 @@ def enable_mixed_precision(policy=None, verbose=True):
     """
     allowed = ("mixed_float16", "mixed_bfloat16", "float32")
     if policy is None:
-        if tf.config.list_physical_devices("GPU"):
+        if gpu_visible():
             policy = "mixed_float16"
         else:
             current = keras.mixed_precision.global_policy().name
@@ -67,9 +66,25 @@ def xla_by_rule():
     forced = os.environ.get("KERAS_GANS_JIT_COMPILE", "").lower()
     if forced in ("on", "off"):
         return forced == "on"
-    if tf.config.list_physical_devices("GPU"):
+    if gpu_visible():
         return "auto"
     return not onednn_enabled()
+
+
+def gpu_visible():
+    """Whether the Keras backend in use sees a GPU (each backend is asked in its own words)."""
+    backend = keras.backend.backend()
+    if backend == "jax":
+        import jax
+
+        return any(device.platform == "gpu" for device in jax.devices())
+    if backend == "torch":
+        import torch
+
+        return torch.cuda.is_available()
+    import tensorflow as tf
+
+    return bool(tf.config.list_physical_devices("GPU"))
 
 
 def onednn_enabled():
