@@ -2,10 +2,14 @@
 
 The base class holds the two networks, the two optimizers, a seeded latent
 sampler, the metric trackers and the helper that turns a loss into one optimizer
-step (loss scaling for mixed precision, the replica average under
+step (`gradient_step`: loss scaling for mixed precision, the replica share under
 `tf.distribute`). Each variant writes its algorithm out in full in its own file,
 the way its paper states it: `dcgan.py`, `lsgan.py`, `wgan.py`, `wgan_gp.py`,
 `sagan.py`, `conditional.py`.
+
+The same `train_step` runs on TensorFlow, JAX and PyTorch: it is written in
+`keras.ops`, and what only a backend can do (take a gradient, thread JAX's state)
+is in `keras_gans.models.backends`, one small module per backend.
 
 Two options every variant shares, both off by default, both called by name in each
 `train_step` where they act:
@@ -21,11 +25,11 @@ import numbers
 
 import keras
 import numpy as np
-import tensorflow as tf
 from keras import ops
 
 from keras_gans import augment as diffaugment
 from keras_gans import checks, precision
+from keras_gans.models import backends
 
 DEFAULT_LEARNING_RATE = 2e-4
 DEFAULT_BETA_1 = 0.5
@@ -35,16 +39,6 @@ def real_images_of(data):
     """The images of a batch as `fit` hands it over: `x`, `(x,)`, `(x, y)` or `(x, y, w)`."""
     return keras.utils.unpack_x_y_sample_weight(data)[0]
 
-
-def check_backend():
-    """Refuse a Keras backend other than TensorFlow, in one line that says why."""
-    backend = keras.backend.backend()
-    if backend != "tensorflow":
-        raise RuntimeError(
-            f"keras_gans trains with the TensorFlow backend only, and Keras is using {backend!r}: every "
-            "`train_step` takes its gradients with `tf.GradientTape`. Set KERAS_BACKEND=tensorflow "
-            "before importing keras (the generators it saves load under any backend)."
-        )
 
 
 class StepValue(keras.metrics.Metric):
@@ -65,7 +59,7 @@ class StepValue(keras.metrics.Metric):
         return self.value
 
 
-class GAN(keras.Model):
+class GAN(backends.Trainer, keras.Model):
     """Base class of the package's GANs: a generator, a discriminator and two optimizers.
 
     Subclasses write `train_step` (and name their metrics); this class supplies
@@ -93,7 +87,7 @@ class GAN(keras.Model):
     scores_are_probabilities = False
 
     def __init__(self, generator, discriminator, seed=None, augment=None, ema=None, **kwargs):
-        check_backend()
+        backends.check_training_setup()
         super().__init__(**kwargs)
         self.latent_dim = self.check_generator(generator)
         self.generator = generator
@@ -183,22 +177,40 @@ class GAN(keras.Model):
         """A batch of latent vectors z ~ N(0, I), from the model's own seeded sampler."""
         return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
 
-    def apply_gradients(self, tape, loss, optimizer, variables):
-        """One optimizer step on `variables` down the gradient of `loss`.
+    def gradient_step(self, loss_fn, optimizer, variables):
+        """One optimizer step on `variables` down the gradient of the loss `loss_fn` computes.
 
-        Two scale factors reach the gradient through `output_gradients` (the same
-        as differentiating `loss * factor`):
-        - 1 / replicas: under `tf.distribute` each replica sees part of the batch and
-          the optimizer sums the replicas' gradients, so each contributes its share
-          of the mean and the update does not depend on the replica count;
-        - the loss scale of a `LossScaleOptimizer` (mixed precision), which keeps
-          small float16 gradients from flushing to zero; `optimizer.apply` divides
-          it out again and skips the step if a gradient overflowed.
+        `loss_fn` takes no argument and returns `(loss, aux)`: the forward pass is written
+        inside it, so that each backend can differentiate it its own way
+        (`keras_gans.models.backends`: a `tf.GradientTape`, `jax.value_and_grad`,
+        `torch.autograd.grad`); `aux` carries what the step reports (e.g. the logits).
+        On every backend the step is the same three moves:
+
+        1. scale the loss: `optimizer.scale_loss(loss)` is loss * S for a
+           `LossScaleOptimizer` (mixed_float16), so that small float16 gradients do not
+           flush to zero, and the loss itself otherwise; under `tf.distribute` each
+           replica's share, loss / replicas, is scaled (the optimizer sums the replicas);
+        2. differentiate the scaled loss with respect to `variables`;
+        3. `optimizer.apply` the gradients: a `LossScaleOptimizer` divides S back out and
+           skips the step if a gradient overflowed.
+
+        Args:
+            loss_fn: a function of no argument returning (loss, aux).
+            optimizer: the optimizer of `variables` (`d_optimizer` or `g_optimizer`).
+            variables: the variables to update, e.g. `self.discriminator.trainable_variables`.
+
+        Returns:
+            (loss, aux), the loss unscaled.
+
+        Example:
+        >>> def discriminator_loss():  # doctest: +SKIP
+        ...     real_logits = self.discriminator(real_images, training=True)
+        ...     fake_logits = self.discriminator(fake_images, training=True)
+        ...     return losses.bce_discriminator_loss(real_logits, fake_logits), (real_logits, fake_logits)
+        >>> d_loss, (real_logits, fake_logits) = self.gradient_step(  # doctest: +SKIP
+        ...     discriminator_loss, self.d_optimizer, self.discriminator.trainable_variables)
         """
-        replicas = tf.distribute.get_strategy().num_replicas_in_sync
-        factor = optimizer.scale_loss(ops.convert_to_tensor(1.0 / replicas, loss.dtype))
-        gradients = tape.gradient(loss, variables, output_gradients=factor)
-        optimizer.apply(gradients, variables)
+        return backends.gradient_step(loss_fn, optimizer, variables)
 
     def diff_augment(self, images):
         """DiffAugment: `images` through this GAN's random augmentation (unchanged when `augment=None`).

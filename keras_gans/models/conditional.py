@@ -2,7 +2,6 @@
 
 import keras
 import numpy as np
-import tensorflow as tf
 from keras import ops
 
 from keras_gans import checks, losses
@@ -112,23 +111,28 @@ class ConditionalGAN(GAN):
         batch_size = ops.shape(real_images)[0]
 
         # 1. Discriminator step: each real image is judged with its own label; the
-        #    generated images are drawn for the same labels and judged with them.
-        fake_images = self.generator([self.draw_latents(batch_size), labels], training=True)
-        with tf.GradientTape() as tape:
+        #    generated images are drawn for the same labels and judged with them. The
+        #    fakes are made outside the loss, and no gradient flows back through them.
+        fake_images = ops.stop_gradient(self.generator([self.draw_latents(batch_size), labels], training=True))
+
+        def discriminator_loss():
             # DiffAugment (`augment=`; the identity when None): the images, not the labels.
             real_logits = self.discriminator([self.diff_augment(real_images), labels], training=True)
             fake_logits = self.discriminator([self.diff_augment(fake_images), labels], training=True)
-            d_loss = self.discriminator_loss(real_logits, fake_logits)
-        self.apply_gradients(tape, d_loss, self.d_optimizer, self.discriminator.trainable_variables)
+            return self.discriminator_loss(real_logits, fake_logits), (real_logits, fake_logits)
+
+        d_loss, (real_logits, fake_logits) = self.gradient_step(
+            discriminator_loss, self.d_optimizer, self.discriminator.trainable_variables)
 
         # 2. Generator step: fresh latents, the same labels; the generator wants its
         #    images judged real *as members of their class*.
-        with tf.GradientTape() as tape:
+        def generator_loss():
             fake_images = self.generator([self.draw_latents(batch_size), labels], training=True)
             # The same augmentation, differentiated through: the gradient reaches G.
-            fake_logits_g = self.discriminator([self.diff_augment(fake_images), labels], training=True)
-            g_loss = self.generator_loss(fake_logits_g)
-        self.apply_gradients(tape, g_loss, self.g_optimizer, self.generator.trainable_variables)
+            fake_logits = self.discriminator([self.diff_augment(fake_images), labels], training=True)
+            return self.generator_loss(fake_logits), fake_logits
+
+        g_loss, _ = self.gradient_step(generator_loss, self.g_optimizer, self.generator.trainable_variables)
 
         # 3. Generator EMA (`ema=`; nothing when None): w_ema = d * w_ema + (1 - d) * w.
         self.update_ema()

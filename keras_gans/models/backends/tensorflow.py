@@ -1,0 +1,48 @@
+"""The TensorFlow backend: a `tf.GradientTape`, and the replicas of a `tf.distribute` strategy.
+
+Keras' TensorFlow trainer calls `train_step(data)` inside a `tf.function` and variables
+change in place, so a GAN's stateful `train_step` runs as written (`Trainer` adds
+nothing). What is TensorFlow's own
+is `tf.distribute` (MirroredStrategy on several GPUs, TPUs): each replica computes the
+loss of its part of the batch and the optimizer *sums* the replicas' gradients, so
+`gradient_step` differentiates each replica's share, loss / replicas, and the update is
+the gradient of the mean loss whatever the replica count.
+"""
+
+import keras
+import tensorflow as tf
+
+
+class Trainer:
+    """Nothing to add: Keras' TensorFlow trainer calls `train_step(data)` and variables update in place."""
+
+
+def gradient_step(loss_fn, optimizer, variables):
+    """One optimizer step on `variables` down the gradient of `loss_fn()`'s loss, with a GradientTape.
+
+    Args:
+        loss_fn: a function of no argument returning (loss, aux); the tape records it.
+        optimizer: a Keras optimizer (a `LossScaleOptimizer` under `mixed_float16`).
+        variables: the variables to differentiate and update.
+
+    Returns:
+        (loss, aux) as `loss_fn` returned them.
+    """
+    with tf.GradientTape() as tape:
+        loss, aux = loss_fn()
+        # This replica's share: the optimizer sums the replicas' gradients (1 replica: loss / 1).
+        replica_share = loss / tf.distribute.get_strategy().num_replicas_in_sync
+        # Loss scaling (mixed_float16): loss * S, so that small float16 gradients do not flush
+        # to zero; the identity for a plain optimizer.
+        scaled_loss = optimizer.scale_loss(replica_share)
+    gradients = tape.gradient(scaled_loss, variables)
+    # A LossScaleOptimizer divides S back out, and skips the step if a gradient overflowed.
+    optimizer.apply(gradients, variables)
+    return loss, aux
+
+
+def check_training_setup():
+    """Everything trains on TensorFlow, `tf.distribute` strategies included."""
+
+
+SeedGenerator = keras.random.SeedGenerator  # one stream for every replica (for now)
