@@ -28,7 +28,7 @@ import numpy as np
 from keras import ops
 
 from keras_gans import augment as diffaugment
-from keras_gans import checks, precision
+from keras_gans import checks
 from keras_gans.models import backends
 
 DEFAULT_LEARNING_RATE = 2e-4
@@ -134,9 +134,8 @@ class GAN(backends.Trainer, keras.Model):
             d_optimizer: optimizer of the discriminator (default: the variant's,
                 `default_d_optimizer()`; Adam(2e-4, beta_1=0.5) for DCGAN).
             g_optimizer: optimizer of the generator (default: `default_g_optimizer()`).
-            jit_compile: XLA, True or False; "auto" is Keras' choice on a GPU (on) and on a
-                CPU `keras_gans.precision.xla_by_rule()`: on where TensorFlow runs without
-                oneDNN (AVX2-only and ARM CPUs), where it measured 1.5-1.8x faster.
+            jit_compile: True, False or "auto", Keras' own meaning: "auto" compiles with XLA
+                on a TensorFlow GPU and always on JAX (`jax.jit`), never on PyTorch.
             **kwargs: passed to `keras.Model.compile`; `optimizer` and `loss` are not
                 accepted (a GAN has two optimizers and its losses in `train_step`).
         """
@@ -155,8 +154,6 @@ class GAN(backends.Trainer, keras.Model):
         self.g_optimizer = g_optimizer
         # optimizer=None: Keras' own single optimizer (RMSprop by default) would be
         # one more, unused, in every checkpoint.
-        if jit_compile == "auto":
-            jit_compile = precision.xla_by_rule()
         super().compile(optimizer=None, jit_compile=jit_compile, **kwargs)
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
