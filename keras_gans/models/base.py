@@ -78,8 +78,15 @@ class GAN(backends.Trainer, keras.Model):
         ema: None (off) or the decay d of an exponential moving average of the
             generator's weights, e.g. 0.999 (see `update_ema`).
         **kwargs: passed to `keras.Model` (e.g. `name`).
+
+    Attributes:
+        conditional: whether the variant trains on (images, labels) batches and its
+            generator takes [latents, labels] (`ConditionalGAN`); the one way to ask.
     """
 
+    # Whether the variant trains on (images, labels) batches and its generator takes
+    # [latents, labels]: the one place to ask (`ConditionalGAN` sets it).
+    conditional = False
     # Metric names of this variant, in the order the progress bar shows them.
     metric_names = ("d_loss", "g_loss", "real_score", "fake_score")
     # Whether `real_score` / `fake_score` are probabilities (a sigmoid of the logits,

@@ -75,6 +75,8 @@ class ConditionalGAN(GAN):
     (10, 32, 32, 1)
     """
 
+    conditional = True  # trains on (images, labels); the generator takes [latents, labels]
+
     def __init__(self, generator, discriminator, num_classes=None, loss="bce", seed=None, **kwargs):
         super().__init__(generator, discriminator, seed=seed, **kwargs)
         if len(discriminator.inputs) != 2:

@@ -11,8 +11,8 @@ from keras_gans.models.wgan_gp import WGANGP
 
 VARIANTS = {"dcgan": DCGAN, "lsgan": LSGAN, "wgan": WGAN, "wgan-gp": WGANGP, "sagan": SAGAN,
             "cdcgan": ConditionalGAN}
-# The variants that train on (images, labels) batches.
-CONDITIONAL = ("cdcgan",)
+# The variants that train on (images, labels) batches (`GAN.conditional`).
+CONDITIONAL = tuple(name for name, variant in VARIANTS.items() if variant.conditional)
 
 
 def variant_class(variant):
