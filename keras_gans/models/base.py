@@ -100,7 +100,8 @@ class GAN(backends.Trainer, keras.Model):
         self.generator = generator
         self.discriminator = discriminator
         self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed, name="latent_seed_generator")
+        # Keras' SeedGenerator; under tf.distribute each replica draws its own numbers.
+        self.seed_generator = backends.SeedGenerator(seed, name="latent_seed_generator")
         channels = generator.outputs[0].shape[-1]
         self.augment = diffaugment.policy_string(augment, channels)
         self._augment_operations = diffaugment.parse_policy(augment, channels)

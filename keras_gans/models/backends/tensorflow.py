@@ -2,11 +2,17 @@
 
 Keras' TensorFlow trainer calls `train_step(data)` inside a `tf.function` and variables
 change in place, so a GAN's stateful `train_step` runs as written (`Trainer` adds
-nothing). What is TensorFlow's own
-is `tf.distribute` (MirroredStrategy on several GPUs, TPUs): each replica computes the
-loss of its part of the batch and the optimizer *sums* the replicas' gradients, so
-`gradient_step` differentiates each replica's share, loss / replicas, and the update is
-the gradient of the mean loss whatever the replica count.
+nothing). Two things are TensorFlow's own:
+
+- `tf.distribute` (MirroredStrategy on several GPUs, TPUs): each replica computes the
+  loss of its part of the batch and the optimizer *sums* the replicas' gradients, so
+  `gradient_step` differentiates each replica's share, loss / replicas, and the update
+  is the gradient of the mean loss whatever the replica count;
+- the latent sampler's state is one variable mirrored on every replica (Keras creates
+  it with aggregation "none"), so every replica would draw the same latents, the same
+  DiffAugment parameters and the same WGAN-GP alphas: `SeedGenerator` folds the replica
+  id into each seed, as `tf.random.experimental.stateless_fold_in`'s documentation
+  suggests for this very case.
 """
 
 import keras
@@ -41,8 +47,21 @@ def gradient_step(loss_fn, optimizer, variables):
     return loss, aux
 
 
+class SeedGenerator(keras.random.SeedGenerator):
+    """Keras' `SeedGenerator`, whose seeds differ between the replicas of a `tf.distribute` strategy.
+
+    With one replica (no strategy, or a one-device strategy) the seeds are Keras' own, so a
+    seeded run draws exactly what it drew before; with several, replica r draws from
+    fold_in(seed, r): its own reproducible stream.
+    """
+
+    def next(self, ordered=True):
+        seed = super().next(ordered)
+        context = tf.distribute.get_replica_context()
+        if context is None or context.num_replicas_in_sync == 1:
+            return seed
+        return tf.random.experimental.stateless_fold_in(seed, context.replica_id_in_sync_group)
+
+
 def check_training_setup():
     """Everything trains on TensorFlow, `tf.distribute` strategies included."""
-
-
-SeedGenerator = keras.random.SeedGenerator  # one stream for every replica (for now)
