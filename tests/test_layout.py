@@ -8,7 +8,6 @@ import sys
 import keras
 import numpy as np
 import pytest
-from conftest import tiny_networks
 
 import keras_gans
 
