@@ -373,8 +373,8 @@ class GAN(backends.Trainer, keras.Model):
         if not self.compiled:
             return None
         return {
-            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
-            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
+            "d_optimizer": _portable(keras.saving.serialize_keras_object(self.d_optimizer)),
+            "g_optimizer": _portable(keras.saving.serialize_keras_object(self.g_optimizer)),
         }
 
     def compile_from_config(self, config):
@@ -388,3 +388,17 @@ def _loss_scaled(optimizer):
     if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
         return optimizer
     return keras.optimizers.LossScaleOptimizer(optimizer)
+
+
+def _portable(config):
+    """A serialized optimizer that loads on every backend.
+
+    Keras' PyTorch backend builds its own subclasses of the optimizers
+    (`keras.src.backend.torch.optimizers`, same class names) and would save them so,
+    which no other backend can load: name their public class, `keras.optimizers.<name>`.
+    """
+    if isinstance(config, dict):
+        config = {key: _portable(value) for key, value in config.items()}
+        if str(config.get("module", "")).startswith("keras.src.backend.torch.optimizers"):
+            config["module"] = "keras.optimizers"
+    return config
