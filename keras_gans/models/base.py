@@ -63,7 +63,10 @@ class GAN(backends.Trainer, keras.Model):
     """Base class of the package's GANs: a generator, a discriminator and two optimizers.
 
     Subclasses write `train_step` (and name their metrics); this class supplies
-    `compile`, `generate`, latent sampling, metrics, saving and loading.
+    `compile`, `gradient_step`, `generate`, latent sampling, metrics, saving and
+    loading. It also inherits `backends.Trainer`: what the Keras trainer of the
+    backend in use needs beyond `train_step` (nothing on TensorFlow and PyTorch; on
+    JAX, the stateful step run as a pure function under `jax.jit`).
 
     Args:
         generator: a Keras model mapping latents (B, latent_dim) to images in [-1, 1].
