@@ -16,7 +16,8 @@ process, so the three backends cost three process starts:
    DCGAN under mixed_bfloat16;
 4. `.keras`: the TensorFlow-saved GAN and generator load here, generate the same images,
    and the GAN keeps training and is saved again (FOLDER/<backend>.keras);
-5. a tf.distribute strategy is refused on JAX and PyTorch in one line.
+5. a tf.distribute strategy is refused on JAX and PyTorch in one line;
+6. JAX only: `keras.distribution.DataParallel` over two (CPU) devices trains like one.
 
 With --quick (the fast test tier) only DCGAN's step (1) and the refusal (5) run.
 """
@@ -196,13 +197,41 @@ def refusal(backend):
     return "no error"
 
 
+def data_parallel(backend):
+    """JAX's route to several devices: one seeded step under DataParallel, against the same step on one device."""
+    if backend != "jax":
+        return None
+    import jax
+
+    images = np.random.default_rng(0).uniform(-1, 1, (2 * BATCH, 32, 32, 1)).astype("float32")
+
+    def one_step(weights=None):
+        gan = tiny("dcgan", seed=5)
+        if weights is not None:
+            gan.set_weights(weights)
+        gan.compile(d_optimizer=keras.optimizers.SGD(LEARNING_RATE), g_optimizer=keras.optimizers.SGD(LEARNING_RATE))
+        start = [np.array(w) for w in gan.weights]
+        gan.fit(images, batch_size=2 * BATCH, shuffle=False, verbose=0)
+        return start, [np.array(w) for w in gan.weights]
+
+    start, one = one_step()
+    keras.distribution.set_distribution(keras.distribution.DataParallel())
+    try:
+        _, two = one_step(start)  # the same weights, the same seed: the same latents
+    finally:
+        keras.distribution.set_distribution(None)
+    return {"devices": len(jax.devices()),
+            "difference": max(float(np.abs(a - b).max()) for a, b in zip(one, two)),
+            "update": max(float(np.abs(a - b).max()) for a, b in zip(one, start))}
+
+
 def main(folder, quick=False):
     backend = keras.backend.backend()
     inputs = dict(np.load(os.path.join(folder, "inputs.npz")))
     report, arrays = {"backend": backend, "seconds": {}}, {}
     parts = {"parity": lambda: parity(inputs, ("dcgan",) if quick else VARIANTS), "fit": fit_a_few_steps,
              "mixed_precision": mixed_precision, "keras": lambda: keras_files(folder, inputs, backend),
-             "refusal": lambda: refusal(backend)}
+             "refusal": lambda: refusal(backend), "data_parallel": lambda: data_parallel(backend)}
     for part, run in parts.items():
         if quick and part not in ("parity", "refusal"):
             continue

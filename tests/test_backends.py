@@ -73,7 +73,10 @@ def run_workers(folder, backends, quick=False):
                    # stays float32 (fused less), so parity means the same.
                    "JAX_DISABLE_MOST_OPTIMIZATIONS": "1"}
     command = [sys.executable, os.path.join(HERE, "backend_worker.py"), str(folder)] + (["--quick"] if quick else [])
-    processes = {backend: subprocess.Popen(command, env={**environment, "KERAS_BACKEND": backend},
+    # Two CPU devices for JAX, for keras.distribution (one device is used unless a distribution is set).
+    devices = {"jax": {"XLA_FLAGS": "--xla_force_host_platform_device_count=2"}}
+    processes = {backend: subprocess.Popen(command, env={**environment, "KERAS_BACKEND": backend,
+                                                         **devices.get(backend, {})},
                                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                  for backend in backends}
     results = {}
@@ -273,3 +276,13 @@ def test_a_gan_saved_under_tensorflow_trains_on_under_jax_and_torch_and_comes_ba
         assert int(gan.g_optimizer.iterations) == 3
         gan.fit(inputs["keras/images"], batch_size=worker.BATCH, verbose=0)
         assert int(gan.g_optimizer.iterations) == 4
+
+
+@needs_backends
+@pytest.mark.slow
+def test_keras_distribution_on_jax_trains_like_one_device(full):
+    # The route the tf.distribute refusal points JAX users to: DataParallel over two CPU devices.
+    _, _, results = full
+    found = part(results, "jax", "data_parallel")
+    assert found["devices"] == 2
+    assert found["difference"] <= 1e-5 * found["update"] + 1e-6, found
