@@ -243,7 +243,7 @@ def gradient_penalty(critic, real_images, fake_images, alpha=None, seed=None):
     Example:
     >>> critic = keras.Sequential([keras.Input((2, 2, 1)), keras.layers.Flatten(),
     ...                            keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
-    >>> float(gradient_penalty(critic, keras.ops.ones((3, 2, 2, 1)), keras.ops.zeros((3, 2, 2, 1))))
+    >>> round(float(gradient_penalty(critic, keras.ops.ones((3, 2, 2, 1)), keras.ops.zeros((3, 2, 2, 1)))), 4)
     1.0
     """
     real_images = ops.cast(real_images, "float32")
@@ -281,6 +281,12 @@ def critic_input_gradient(critic, images):
 
     Returns:
         The gradient, shaped like `images`.
+
+    Example:
+    >>> critic = keras.Sequential([keras.Input((2, 2, 1)), keras.layers.Flatten(),
+    ...                            keras.layers.Dense(1, use_bias=False, kernel_initializer="ones")])
+    >>> keras.ops.convert_to_numpy(critic_input_gradient(critic, keras.ops.zeros((1, 2, 2, 1)))).ravel()
+    array([1., 1., 1., 1.], dtype=float32)
     """
     backend = keras.backend.backend()
     if backend == "tensorflow":
