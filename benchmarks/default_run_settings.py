@@ -107,7 +107,7 @@ def main(argv=None):
 
     extractor = evaluation.get_feature_extractor("digits")
     images, _ = data.mnist_5k_arrays()
-    real_features = extractor.features(data.to_float(data.resize_uint8(images, 32)).numpy())
+    real_features = extractor.features(data.to_float(data.resize_uint8(images, 32)))
     table = {name: run(name, args.images, args.every, args.seed, extractor, real_features)
              for name in args.settings}
     seen = [count for count, _ in next(iter(table.values()))]

@@ -50,7 +50,7 @@ class ScoreTimer(keras.callbacks.Callback):
 def real_vs_real():
     """Digits FID between two random halves of the real digits (2,500 against 2,500)."""
     images, _ = data.mnist_5k_arrays()
-    images = data.to_float(data.resize_uint8(images, 32)).numpy()
+    images = data.to_float(data.resize_uint8(images, 32))
     order = np.random.default_rng(0).permutation(len(images))
     extractor = evaluation.get_feature_extractor("digits")
     return evaluation.frechet_distance(extractor.features(images[order[:2500]]),

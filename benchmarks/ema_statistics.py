@@ -82,7 +82,7 @@ def score_all(gan, num_samples, real_statistics):
               "EMA": fid(gan.ema_generator)}
     averaged = gan.ema_generator.get_weights()
     gan.standing_statistics = True
-    scores["EMA, standing"] = fid(gan)  # through `sampling_generator`, which recomputes them
+    scores["EMA, standing"] = fid(gan)  # through `sampling_generator()`, which recomputes them
     gan.standing_statistics = False
     gan.ema_generator.set_weights(averaged)  # training goes on from the plain average
     return scores

@@ -67,7 +67,7 @@ def run(count, image_size, seconds, folder, seed=0):
     if not os.path.exists(held_out_archive):
         make_landscapes.make(held_out_archive, count=1000, seed=99)
     training = data.image_folder_arrays(archive, image_size=image_size, channels=3)
-    held_out = data.to_float(data.image_folder_arrays(held_out_archive, image_size=image_size, channels=3)).numpy()
+    held_out = data.to_float(data.image_folder_arrays(held_out_archive, image_size=image_size, channels=3))
     dataset = data.batches_from_uint8(training, 32, seed=seed)
     keras.utils.set_random_seed(seed)
     gan = keras_gans.models.build_gan("dcgan", image_size, 3, 64, width=32, seed=seed)
@@ -78,7 +78,7 @@ def run(count, image_size, seconds, folder, seed=0):
     elapsed = time.perf_counter() - start
     generated = gan.generate(1000, seed=1)
     pixel_fid = evaluation.frechet_distance(small(generated), small(held_out))
-    training_float = data.to_float(training).numpy()
+    training_float = data.to_float(training)
     ratio = copy_ratio(generated[:200], training_float, held_out[:200])
     keras_gans.plotting.save_png(keras_gans.plotting.image_grid(generated[:36], nrow=6, scale=2,
                                                                 label=f"{count} pictures, {image_size} px, "

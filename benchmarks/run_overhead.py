@@ -25,7 +25,6 @@ import tempfile
 import time
 
 import numpy as np
-
 import results
 
 
@@ -114,6 +113,7 @@ def main(argv=None):
     epochs = np.array(clock.epochs)
     firsts = np.array([steps[epochs == e][0] for e in np.unique(epochs)])
     median = float(np.median(steps))
+    stalls = steps[steps > 10 * median]
     lines = [
         "| what | seconds |", "| --- | --- |",
         f"| whole run (load, XLA choice, build, `runs.train`) | {total:.1f} |",
@@ -122,7 +122,7 @@ def main(argv=None):
         f"| the steps themselves ({len(steps)} steps, median {1000 * median:.0f} ms) | {steps.sum():.1f} |",
         f"| the steps at the median speed | {median * len(steps):.1f} |",
         f"| first step of each epoch: median / max | {np.median(firsts):.2f} / {firsts.max():.2f} |",
-        f"| steps over 10x the median | {int((steps > 10 * median).sum())} ({steps[steps > 10 * median].sum():.1f} s) |",
+        f"| steps over 10x the median | {len(stalls)} ({stalls.sum():.1f} s) |",
     ]
     for (name, hook), seconds in sorted(totals.items(), key=lambda item: -item[1]):
         if seconds >= 0.05:

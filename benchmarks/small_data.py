@@ -132,7 +132,7 @@ def main(argv=None):
 
     extractor = evaluation.get_feature_extractor("digits")
     images, _ = data.mnist_5k_arrays()
-    real_features = extractor.features(data.to_float(data.resize_uint8(images, 32)).numpy())
+    real_features = extractor.features(data.to_float(data.resize_uint8(images, 32)))
     latents = keras.ops.convert_to_numpy(keras.random.normal((args.num_samples, SETTINGS["latent_dim"]),
                                                              seed=123))
     if args.grey_color:

@@ -153,7 +153,7 @@ def digits_file():
     path = os.path.join("/tmp", "keras_gans_digits32.npy")
     if not os.path.exists(path):
         images, _ = data.mnist_5k_arrays()
-        np.save(path, data.to_float(data.resize_uint8(images, 32)).numpy())
+        np.save(path, data.to_float(data.resize_uint8(images, 32)))
     return path
 
 

@@ -48,7 +48,7 @@ def load_generator(model):
     Args:
         model: a GAN, a generator model, the path of either saved as `.keras`, or the
             name of a shipped generator (one of `PRETRAINED`). A GAN gives the network
-            it samples from (`GAN.sampling_generator`: its moving average with `ema=`).
+            it samples from (`GAN.sampling_generator()`: its moving average with `ema=`).
 
     Returns:
         A Keras model with one (batch, latent_dim) input, or a conditional one with two,
@@ -58,7 +58,7 @@ def load_generator(model):
         model = pretrained_path(model)
     if isinstance(model, (str, os.PathLike)):
         model = load_model_file(model)
-    generator = model.sampling_generator if isinstance(model, GAN) else model
+    generator = model.sampling_generator() if isinstance(model, GAN) else model
     inputs = getattr(generator, "inputs", None) or []
     plain = len(inputs) == 1 and len(inputs[0].shape) == 2
     if not isinstance(generator, keras.Model) or not (plain or is_conditional(generator)):

@@ -225,9 +225,9 @@ def gradient_penalty(critic, real_images, fake_images, alpha=None, seed=None):
     where g = 0 (a plain sqrt has an infinite derivative at 0 and gives NaN). The
     penalty is computed in float32 even when the critic runs in float16.
 
-    This function needs TensorFlow's `GradientTape` (the gradient is part of the
-    loss, so it must itself be differentiable): it is the one place in `losses.py`
-    that is not backend-agnostic.
+    The penalty differentiates a gradient (double backprop: its own gradient with respect
+    to the critic's weights passes through grad f(x_hat)), so grad f(x_hat) is taken by the
+    backend's autodiff with its graph kept (`critic_input_gradient`).
 
     Args:
         critic: a callable (a Keras model) mapping images to scores.
@@ -243,11 +243,9 @@ def gradient_penalty(critic, real_images, fake_images, alpha=None, seed=None):
     Example:
     >>> critic = keras.Sequential([keras.Input((2, 2, 1)), keras.layers.Flatten(),
     ...                            keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros")])
-    >>> float(gradient_penalty(critic, keras.ops.ones((3, 2, 2, 1)), keras.ops.zeros((3, 2, 2, 1))))
+    >>> round(float(gradient_penalty(critic, keras.ops.ones((3, 2, 2, 1)), keras.ops.zeros((3, 2, 2, 1)))), 4)
     1.0
     """
-    import tensorflow as tf
-
     real_images = ops.cast(real_images, "float32")
     fake_images = ops.cast(fake_images, "float32")
     batch_size = ops.shape(real_images)[0]
@@ -255,12 +253,62 @@ def gradient_penalty(critic, real_images, fake_images, alpha=None, seed=None):
         alpha = keras.random.uniform((batch_size, 1, 1, 1), 0.0, 1.0, seed=seed)
     alpha = ops.reshape(ops.cast(alpha, "float32"), (-1, 1, 1, 1))
     interpolated = alpha * real_images + (1.0 - alpha) * fake_images
-    with tf.GradientTape() as tape:
-        tape.watch(interpolated)
-        scores = ops.cast(critic(interpolated, training=True), "float32")
-    gradients = ops.cast(tape.gradient(scores, interpolated), "float32")
+    gradients = ops.cast(critic_input_gradient(critic, interpolated), "float32")
     norms = ops.sqrt(ops.sum(ops.square(gradients), axis=[1, 2, 3]) + 1e-12)
     return _mean(ops.square(norms - 1.0))
+
+
+def critic_input_gradient(critic, images):
+    """grad_x sum(critic(x)) at x = `images`, differentiable in turn (for the gradient penalty).
+
+    Each score depends on its own image only (no batch norm in a WGAN-GP critic), so the
+    gradient of the summed scores is every image's own gradient. The critic runs with
+    `training=True`, as it does in the training step the penalty belongs to (on JAX it must
+    not update a variable from the images there, which a batch-norm critic would).
+
+    Departure from the rule that backend-specific code lives in `keras_gans.models.backends`:
+    losses sit below models (ARCHITECTURE.md's layers) and a tutorial calls
+    `gradient_penalty` on its own, so this one gradient is taken here, once per backend:
+
+    - TensorFlow: a `GradientTape` watching the images; an outer tape records it;
+    - JAX: `jax.grad` of the summed scores; `jax.value_and_grad` around it differentiates it;
+    - PyTorch: `torch.autograd.grad(..., create_graph=True)`, so that the gradient has a graph
+      of its own (with gradients on even where Keras turned them off, as in `evaluate`).
+
+    Args:
+        critic: a callable mapping images to scores.
+        images: float32 images (B, H, W, C).
+
+    Returns:
+        The gradient, shaped like `images`.
+
+    Example:
+    >>> critic = keras.Sequential([keras.Input((2, 2, 1)), keras.layers.Flatten(),
+    ...                            keras.layers.Dense(1, use_bias=False, kernel_initializer="ones")])
+    >>> keras.ops.convert_to_numpy(critic_input_gradient(critic, keras.ops.zeros((1, 2, 2, 1)))).ravel()
+    array([1., 1., 1., 1.], dtype=float32)
+    """
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        with tf.GradientTape() as tape:
+            tape.watch(images)
+            scores = ops.cast(critic(images, training=True), "float32")
+        return tape.gradient(scores, images)
+    if backend == "jax":
+        import jax
+
+        return jax.grad(lambda x: ops.sum(ops.cast(critic(x, training=True), "float32")))(images)
+    if backend == "torch":
+        import torch
+
+        with torch.enable_grad():
+            if not images.requires_grad:  # images from data: autograd must be told to follow them
+                images = images.detach().requires_grad_(True)
+            scores = ops.sum(ops.cast(critic(images, training=True), "float32"))
+            return torch.autograd.grad(scores, images, create_graph=True)[0]
+    raise RuntimeError(f"The gradient penalty needs gradients, which Keras' {backend!r} backend does not take.")
 
 
 # ---------------------------------------------------------------------------

@@ -7,12 +7,11 @@ generator). At the edges (image files, caches, GIFs) they are uint8 in [0, 255].
 """
 
 import numpy as np
-from keras import ops
 
 
 def to_float(images):
-    """uint8 [0, 255] -> float32 [-1, 1] (a tensor)."""
-    return ops.cast(images, "float32") / 127.5 - 1.0
+    """uint8 [0, 255] -> float32 [-1, 1] (a NumPy array; any backend's tensors and arrays go in)."""
+    return np.asarray(images, dtype="float32") / 127.5 - 1.0
 
 
 def to_uint8(images):

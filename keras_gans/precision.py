@@ -1,9 +1,7 @@
 """Mixed precision in one call, and the CPU rule for XLA."""
 
-import os
 
 import keras
-import tensorflow as tf
 
 
 def enable_mixed_precision(policy=None, verbose=True):
@@ -30,7 +28,7 @@ def enable_mixed_precision(policy=None, verbose=True):
     """
     allowed = ("mixed_float16", "mixed_bfloat16", "float32")
     if policy is None:
-        if tf.config.list_physical_devices("GPU"):
+        if gpu_visible():
             policy = "mixed_float16"
         else:
             current = keras.mixed_precision.global_policy().name
@@ -48,34 +46,17 @@ def enable_mixed_precision(policy=None, verbose=True):
     return policy
 
 
-def xla_by_rule():
-    """What a GAN's `compile(jit_compile="auto")` uses: XLA on a CPU where TensorFlow runs without oneDNN.
+def gpu_visible():
+    """Whether the Keras backend in use sees a GPU (each backend is asked in its own words)."""
+    backend = keras.backend.backend()
+    if backend == "jax":
+        import jax
 
-    Keras' own "auto" turns XLA on for GPUs and leaves it off on every CPU. On a CPU the
-    figures of this project (benchmarks/RESULTS.md, issue 18) split by whether
-    TensorFlow uses its oneDNN kernels, which it does by default only on x86 CPUs with
-    AVX-512 VNNI, bfloat16 or AMX units:
-      - oneDNN off (AVX2-only laptops, ARM): XLA trained 1.5x faster at 64 px and
-        1.7-1.8x at 32 px, so it is on;
-      - oneDNN on: XLA measured 0.5x at 64 px and 1.2x at 32 px, so it stays off.
-    `keras-gans train` measures both for long runs instead (`runs.faster_jit_compile`).
-    The environment variable KERAS_GANS_JIT_COMPILE=on or off overrides the rule.
+        return any(device.platform == "gpu" for device in jax.devices())
+    if backend == "torch":
+        import torch
 
-    Returns:
-        True or False on a CPU; "auto" (Keras decides) when a GPU is visible.
-    """
-    forced = os.environ.get("KERAS_GANS_JIT_COMPILE", "").lower()
-    if forced in ("on", "off"):
-        return forced == "on"
-    if tf.config.list_physical_devices("GPU"):
-        return "auto"
-    return not onednn_enabled()
+        return torch.cuda.is_available()
+    import tensorflow as tf
 
-
-def onednn_enabled():
-    """Whether TensorFlow runs its oneDNN kernels (TF_ENABLE_ONEDNN_OPTS, or its default for this CPU)."""
-    try:
-        from tensorflow.python.util import _pywrap_util_port  # TensorFlow's own answer; not public API
-    except ImportError:  # pragma: no cover - a TensorFlow that moved it: assume its x86 default
-        return os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1").lower() not in ("0", "false")
-    return bool(_pywrap_util_port.IsMklEnabled())
+    return bool(tf.config.list_physical_devices("GPU"))

@@ -260,7 +260,7 @@ def choose_jit_compile(config, dataset, log=print):
     if config.jit_compile in ("on", "off"):
         log(f"XLA {config.jit_compile}, as asked (--jit-compile {config.jit_compile}).")
         return config.jit_compile == "on"
-    if keras.backend.backend() != "tensorflow" or gpu_visible():
+    if keras.backend.backend() != "tensorflow" or precision.gpu_visible():
         log(f"XLA: Keras' choice for the {keras.backend.backend()} backend on this machine (--jit-compile on|off "
             "forces it).")
         return "auto"
@@ -295,15 +295,6 @@ def time_jit_compile(config, image_shape, steps=6, rounds=3):
             gan.fit(random_batches, epochs=1, steps_per_epoch=1 + steps, verbose=0, callbacks=[clock])
             seconds[jit] = min(seconds[jit], clock.seconds_after(1) / steps)
     return seconds
-
-
-def gpu_visible():
-    """Whether the Keras backend sees a GPU."""
-    if keras.backend.backend() == "torch":
-        import torch
-
-        return torch.cuda.is_available()
-    return bool(keras.distribution.list_devices("gpu"))
 
 
 class _StepClock(keras.callbacks.Callback):
@@ -453,7 +444,7 @@ def _finish(gan, paths, samples):
     """Write the outputs of a finished run; again after a resume, so a kill during this step loses nothing."""
     files.write_atomically(paths["gan.keras"], gan.save)
     # The network samples come from: the generator, or its moving average with `ema=`.
-    files.write_atomically(paths["generator.keras"], gan.sampling_generator.save)
+    files.write_atomically(paths["generator.keras"], gan.sampling_generator().save)
     if samples.frame_paths():
         samples.write_gif()
     history = gan_callbacks.read_history_csv(paths[STEP_HISTORY])

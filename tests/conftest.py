@@ -5,9 +5,6 @@ import re
 
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-# The same graphs on every CPU: no XLA, whether or not TensorFlow uses oneDNN here (the rule
-# of `keras_gans.precision.xla_by_rule` would compile every test's step on an AVX2-only CPU).
-os.environ.setdefault("KERAS_GANS_JIT_COMPILE", "off")
 
 import keras  # noqa: E402
 import pytest  # noqa: E402

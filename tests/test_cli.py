@@ -12,9 +12,9 @@ import sys
 import keras
 import numpy as np
 import pytest
+from conftest import own_lines
 
 import keras_gans
-from conftest import own_lines
 from keras_gans import cli, data, models
 
 TINY = ["--num-images", "128", "--batch-size", "32", "--width", "8", "--latent-dim", "16", "--verbose", "0"]

@@ -194,7 +194,7 @@ def test_write_images_and_the_generate_command_draw_chosen_classes(tmp_path):
 def test_label_agreement_and_per_class_fid_of_a_generator_that_draws_each_class_mean():
     """A stand-in generator: each label gives the mean real digit of its class, the latents add nothing."""
     images, digits = data.mnist_5k_arrays()
-    real = data.to_float(data.resize_uint8(images, 32)).numpy()
+    real = data.to_float(data.resize_uint8(images, 32))
     means = np.stack([real[digits == d].mean(axis=0).reshape(-1) for d in range(10)])
     latents, labels = keras.Input((LATENT_DIM,)), keras.Input((), dtype="int32")
     drawn = layers.Embedding(10, 32 * 32, name="label_embedding")(labels)

@@ -14,11 +14,12 @@ _replica = threading.local()
 
 
 class FixedLatentDCGAN(keras_gans.DCGAN):
-    """Latents computed from each real image, so both runs see the same ones.
+    """Latents computed from each real image, so the one- and two-replica runs see the same ones.
 
-    (Each replica draws its own random latents, so with random ones the two runs
-    could not be compared.) MirroredStrategy runs the replicas in threads, so each
-    keeps its own batch in thread-local storage.
+    With random latents they could not be compared: each replica draws its own
+    (`test_each_replica_draws_its_own_random_numbers`), and one replica draws other ones
+    than two. MirroredStrategy runs the replicas in threads, so each keeps its own batch
+    in thread-local storage.
     """
 
     def train_step(self, data):
@@ -64,3 +65,40 @@ def test_random_latents_train_under_the_strategy(mirrored):
     history = gan.fit(tf.data.Dataset.from_tensor_slices(random_images(32)).batch(16), epochs=1, verbose=0)
     assert np.isfinite(history.history["g_loss"][-1])
     assert gan.generate(2, seed=0).shape == (2, 32, 32, 1)
+
+
+def replica_draws(strategy, gan):
+    """What each replica of `strategy` draws from `gan`'s sampler in one step: latents, alphas, augmented images."""
+    images = random_images(4)
+
+    @tf.function
+    def draw():
+        return strategy.run(lambda: (gan.draw_latents(4), gan.draw_interpolation_factors(4),
+                                     gan.diff_augment(images)))
+
+    return [[np.array(value) for value in strategy.experimental_local_results(part)] for part in draw()]
+
+
+def wgan_gp(strategy):
+    with strategy.scope():
+        return keras_gans.WGANGP(*tiny_networks(critic_normalization="layer"), seed=3, augment="translation,cutout")
+
+
+def test_each_replica_draws_its_own_random_numbers(mirrored):
+    # Issue 25: the sampler's state is one mirrored variable, so without the replica id in the
+    # seed both replicas drew the same latents, alphas and DiffAugment parameters.
+    draws = replica_draws(mirrored, wgan_gp(mirrored))
+    for name, (first, second) in zip(("latents", "alphas", "augmentation"), draws):
+        assert not np.allclose(first, second), f"both replicas drew the same {name}"
+    # Reproducible: the same seed draws the same numbers on each replica again.
+    for again, before in zip(replica_draws(mirrored, wgan_gp(mirrored)), draws):
+        for a, b in zip(again, before):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_one_replica_draws_keras_own_seeded_numbers():
+    strategy = tf.distribute.get_strategy()
+    (latents,), (alphas,), _ = replica_draws(strategy, wgan_gp(strategy))
+    sampler = keras.random.SeedGenerator(3)
+    np.testing.assert_array_equal(latents, keras.random.normal((4, LATENT_DIM), seed=sampler))
+    np.testing.assert_array_equal(alphas, keras.random.uniform((4, 1, 1, 1), seed=sampler))

@@ -56,9 +56,9 @@ def test_generate_samples_from_the_average_and_the_run_saves_it_as_generator_ker
     assert not np.allclose(from_average, np.asarray(gan.generator(latents, training=False)), atol=1e-4)
     saved = keras.saving.load_model(result["paths"]["generator.keras"])
     np.testing.assert_allclose(np.asarray(saved(latents, training=False)), from_average, atol=1e-6)
-    assert gan.sampling_generator is gan.ema_generator
+    assert gan.sampling_generator() is gan.ema_generator
     plain = tiny()
-    assert plain.ema is None and plain.sampling_generator is plain.generator
+    assert plain.ema is None and plain.sampling_generator() is plain.generator
 
 
 def test_keras_file_round_trip_keeps_the_average(tmp_path):

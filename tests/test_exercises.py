@@ -145,7 +145,7 @@ def test_t07_e2_freezed_freezes_what_it_is_told(tmp_path):
 
 @pytest.fixture(scope="module")
 def digits_sets():
-    images = data.to_float(data.resize_uint8(data.mnist_5k_arrays()[0], 32)).numpy()
+    images = data.to_float(data.resize_uint8(data.mnist_5k_arrays()[0], 32))
     rng = np.random.default_rng(0)
     order = rng.permutation(len(images))
     return images[order[:1000]], images[order[1000:2000]], evaluation.get_feature_extractor("digits")
@@ -168,7 +168,7 @@ def test_t08_e2_ten_repeated_digits_score_better_than_one_but_far_worse_than_rea
     set_a, set_b, extractor = digits_sets
     features_a = extractor.features(set_a)
     labels = data.mnist_5k_arrays()[1]
-    images = data.to_float(data.resize_uint8(data.mnist_5k_arrays()[0], 32)).numpy()
+    images = data.to_float(data.resize_uint8(data.mnist_5k_arrays()[0], 32))
     one_of_each = np.stack([images[np.argmax(labels == digit)] for digit in range(10)])
     scores = {}
     for name, chosen in (("one", one_of_each[:1]), ("ten", one_of_each)):

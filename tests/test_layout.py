@@ -8,7 +8,6 @@ import sys
 import keras
 import numpy as np
 import pytest
-from conftest import tiny_networks
 
 import keras_gans
 
@@ -126,11 +125,3 @@ def test_importing_the_package_changes_no_environment_variable():
             "print(json.dumps(sorted(changed)))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "[]", result.stderr[-2000:]
-
-
-def test_another_keras_backend_is_refused_in_one_line(monkeypatch):
-    monkeypatch.setattr(keras.backend, "backend", lambda: "jax")
-    expected = (r"^keras_gans trains with the TensorFlow backend only, and Keras is using 'jax': every "
-                r"`train_step` takes its gradients with `tf.GradientTape`\. Set KERAS_BACKEND=tensorflow")
-    with pytest.raises(RuntimeError, match=expected):
-        keras_gans.DCGAN(*tiny_networks())

@@ -42,7 +42,7 @@ def digits():
     """1,000 real digits at 32 px in [-1, 1], in random order (the file is sorted by class)."""
     images, _ = data.mnist_5k_arrays()
     images = images[np.random.default_rng(0).permutation(len(images))[:1000]]
-    return data.to_float(data.resize_uint8(images, 32)).numpy()
+    return data.to_float(data.resize_uint8(images, 32))
 
 
 @pytest.fixture(scope="module")

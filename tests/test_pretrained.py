@@ -46,7 +46,7 @@ def extractor():
 def real_features(extractor):
     """Digits-classifier features of the 5,000 real digits at 32 px, as the benchmark scores them."""
     images, _ = data.mnist_5k_arrays()
-    real = data.to_float(data.resize_uint8(images, 32)).numpy()
+    real = data.to_float(data.resize_uint8(images, 32))
     return extractor.features(real, batch_size=500)
 
 

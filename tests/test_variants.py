@@ -41,6 +41,13 @@ def test_variants_are_registered_and_importable_from_the_top():
         assert keras.saving.get_registered_name(cls) == f"keras_gans>{name}"
 
 
+def test_the_class_says_whether_a_variant_trains_on_labels():
+    assert keras_gans.ConditionalGAN.conditional is True
+    assert [name for name, cls in VARIANTS.items() if cls.conditional] == ["cdcgan"]
+    assert [name for name, variant in keras_gans.models.VARIANTS.items() if variant.conditional] == ["cdcgan"]
+    assert tiny("cdcgan").conditional and not tiny("dcgan").conditional
+
+
 def test_build_gan_picks_networks_suited_to_each_variant():
     def layer_types(model):
         return {type(layer).__name__ for layer in model.layers}

@@ -30,7 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 def image_sets(num_images, generator_path, seed=0):
     images, _ = data.mnist_5k_arrays()
-    images = data.to_float(data.resize_uint8(images, 32)).numpy()
+    images = data.to_float(data.resize_uint8(images, 32))
     order = np.random.default_rng(seed).permutation(len(images))
     a = images[order[:num_images]]
     if generator_path:

@@ -256,7 +256,7 @@ class Diagnostics(keras.callbacks.Callback):
         return diversity
 
     def _generated_images(self):
-        """The images of the fixed latents from the generator being trained (not `sampling_generator`:
+        """The images of the fixed latents from the generator being trained (not `sampling_generator()`:
         with `ema=` that is the average, which lags the generator and would hide a collapse)."""
         inputs = self._latents if self._labels is None else [self._latents, self._labels]
         return keras.ops.convert_to_numpy(self.model.generator(inputs, training=False))

@@ -11,7 +11,7 @@ import os
 import numpy as np
 import tensorflow as tf
 
-from keras_gans import checks, pixels
+from keras_gans import checks
 
 SUPPORTED_SIZES = (16, 28, 32, 64, 128)
 
@@ -92,8 +92,13 @@ def batches_from_uint8(images, batch_size, seed=None, shuffle=True, drop_remaind
 
         def gather(batch_indices):
             return tf.gather(table, batch_indices)
+    def to_float(batch):
+        # pixels.to_float's arithmetic in TensorFlow's own ops: this runs inside tf.data, which feeds
+        # `fit` on every Keras backend, and keras.ops would make JAX or PyTorch tensors here.
+        return tf.cast(batch, tf.float32) / 127.5 - 1.0
+
     if labels is None:
-        dataset = indices.map(lambda i: pixels.to_float(gather(i)), num_parallel_calls=tf.data.AUTOTUNE)
+        dataset = indices.map(lambda i: to_float(gather(i)), num_parallel_calls=tf.data.AUTOTUNE)
         return dataset.prefetch(tf.data.AUTOTUNE)
     labels = np.asarray(labels)
     if labels.shape != (len(images),) or labels.dtype.kind not in "iu":
@@ -101,7 +106,7 @@ def batches_from_uint8(images, batch_size, seed=None, shuffle=True, drop_remaind
                          "image. "
                          f"Received: labels of shape {labels.shape} and dtype {labels.dtype}")
     label_table = tf.convert_to_tensor(labels.astype("int32"))
-    dataset = indices.map(lambda i: (pixels.to_float(gather(i)), tf.gather(label_table, i)),
+    dataset = indices.map(lambda i: (to_float(gather(i)), tf.gather(label_table, i)),
                           num_parallel_calls=tf.data.AUTOTUNE)
     return dataset.prefetch(tf.data.AUTOTUNE)
 

@@ -133,7 +133,7 @@ def per_class_fid(generator, num_per_class=500, seed=0):
     generator = _check_digits(generator)
     extractor = get_feature_extractor("digits")
     images, digits = data.mnist_5k_arrays()
-    real = data.to_float(data.resize_uint8(images, 32)).numpy()
+    real = data.to_float(data.resize_uint8(images, 32))
     scores = []
     for digit in range(DIGITS):
         fake = _images(generator, num_per_class, digit, seed)

@@ -15,9 +15,9 @@ from keras_gans.models.conditional import ConditionalGAN
 from keras_gans.models.dcgan import DCGAN
 from keras_gans.models.lsgan import LSGAN
 from keras_gans.models.sagan import SAGAN
-from keras_gans.models.variants import CONDITIONAL, VARIANTS, build_gan, default_optimizers, variant_class
+from keras_gans.models.variants import VARIANTS, build_gan, default_optimizers, variant_class
 from keras_gans.models.wgan import WGAN
 from keras_gans.models.wgan_gp import WGANGP
 
-__all__ = ["GAN", "DCGAN", "LSGAN", "WGAN", "WGANGP", "SAGAN", "ConditionalGAN", "CONDITIONAL", "VARIANTS",
+__all__ = ["GAN", "DCGAN", "LSGAN", "WGAN", "WGANGP", "SAGAN", "ConditionalGAN", "VARIANTS",
            "build_gan", "default_optimizers", "variant_class"]

@@ -2,10 +2,14 @@
 
 The base class holds the two networks, the two optimizers, a seeded latent
 sampler, the metric trackers and the helper that turns a loss into one optimizer
-step (loss scaling for mixed precision, the replica average under
+step (`gradient_step`: loss scaling for mixed precision, the replica share under
 `tf.distribute`). Each variant writes its algorithm out in full in its own file,
 the way its paper states it: `dcgan.py`, `lsgan.py`, `wgan.py`, `wgan_gp.py`,
 `sagan.py`, `conditional.py`.
+
+The same `train_step` runs on TensorFlow, JAX and PyTorch: it is written in
+`keras.ops`, and what only a backend can do (take a gradient, thread JAX's state)
+is in `keras_gans.models.backends`, one small module per backend.
 
 Two options every variant shares, both off by default, both called by name in each
 `train_step` where they act:
@@ -14,102 +18,22 @@ Two options every variant shares, both off by default, both called by name in ea
   real or generated, in both steps (`diff_augment`);
 - `ema=`: an exponential moving average of the generator's weights, updated after
   each generator step (`update_ema`), which `generate`, `SampleGIF` and the saved
-  `generator.keras` draw from (`sampling_generator`), its batch-norm statistics
-  recomputed for the averaged weights first (`recompute_batch_norm_statistics`).
+  `generator.keras` draw from (`sampling_generator()`), its batch-norm statistics
+  recomputed for the averaged weights first (`keras_gans.models.ema`).
 """
 
 import numbers
 
 import keras
-import numpy as np
-import tensorflow as tf
 from keras import ops
 
 from keras_gans import augment as diffaugment
-from keras_gans import checks, precision
-from keras_gans.networks.conditional import is_conditional, labels_for, num_classes_of
+from keras_gans import batches, checks
+from keras_gans.models import backends
+from keras_gans.models.ema import STANDING_STATISTICS, recompute_batch_norm_statistics, standing_statistics_inputs
 
 DEFAULT_LEARNING_RATE = 2e-4
 DEFAULT_BETA_1 = 0.5
-# `ema=`'s batch-norm statistics (see `GAN.update_standing_statistics`), recomputed from 4 x 256
-# latents. On by default: the averaged generator's digits FID was lower with them in all 7 scores
-# measured (DCGAN, the default run's settings, 3 seeds, 1,248 to 4,992 steps), by 0.04-0.55
-# (0.6-3%; benchmarks/RESULTS_ema.md), for 4 forward passes each time the average is sampled after a step.
-STANDING_STATISTICS = True
-STATISTICS_BATCHES = 4
-STATISTICS_BATCH_SIZE = 256
-
-
-def real_images_of(data):
-    """The images of a batch as `fit` hands it over: `x`, `(x,)`, `(x, y)` or `(x, y, w)`."""
-    return keras.utils.unpack_x_y_sample_weight(data)[0]
-
-
-def check_backend():
-    """Refuse a Keras backend other than TensorFlow, in one line that says why."""
-    backend = keras.backend.backend()
-    if backend != "tensorflow":
-        raise RuntimeError(
-            f"keras_gans trains with the TensorFlow backend only, and Keras is using {backend!r}: every "
-            "`train_step` takes its gradients with `tf.GradientTape`. Set KERAS_BACKEND=tensorflow "
-            "before importing keras (the generators it saves load under any backend)."
-        )
-
-
-def batch_normalization_layers(model):
-    """The `BatchNormalization` layers anywhere inside `model` (nested models included)."""
-    found = []
-    for layer in getattr(model, "layers", []):
-        if isinstance(layer, keras.layers.BatchNormalization):
-            found.append(layer)
-        found.extend(batch_normalization_layers(layer))
-    return found
-
-
-def recompute_batch_norm_statistics(generator, batches):
-    """Set each batch-norm layer's moving statistics to the mean of its batch statistics over `batches`.
-
-    Brock et al. 2019 (BigGAN, https://arxiv.org/abs/1809.11096, appendix C), "standing
-    statistics": the moving averages a generator's batch-norm layers keep during training
-    belong to the weights of each step; an average of the weights needs the statistics of
-    the averaged network itself. The generator runs in training mode on each batch (each
-    layer normalises with the batch's own mean and variance), and on the i-th batch every
-    layer's momentum is (i - 1) / i, so that
-
-        moving = (i - 1) / i * moving + 1 / i * batch statistic
-
-    leaves the plain mean over the batches (the first batch, momentum 0, overwrites what was
-    there). The momenta are put back afterwards, and so is every other variable that a layer
-    changes in training mode (e.g. spectral normalisation's power iteration): only the
-    statistics change. A frozen batch-norm layer (`trainable=False`) keeps its statistics.
-    Only Keras layer calls and `keras.ops`, so it runs on every backend.
-
-    Args:
-        generator: a Keras model.
-        batches: a list of its input batches: latents, or [latents, labels] for a
-            conditional generator.
-
-    Example:
-    >>> generator = keras_gans.networks.dcgan_generator(32, 1, 16, width=8)
-    >>> recompute_batch_norm_statistics(generator, [keras.random.normal((64, 16), seed=i) for i in range(2)])
-    """
-    layers = batch_normalization_layers(generator)
-    if not layers:
-        return
-    statistics = {id(v) for layer in layers for v in (layer.moving_mean, layer.moving_variance)}
-    others = [v for v in generator.variables if id(v) not in statistics]
-    kept = [ops.copy(v.value) for v in others]
-    momenta = [layer.momentum for layer in layers]
-    try:
-        for i, batch in enumerate(batches, start=1):
-            for layer in layers:
-                layer.momentum = (i - 1) / i
-            generator(batch, training=True)
-    finally:
-        for layer, momentum in zip(layers, momenta):
-            layer.momentum = momentum
-        for variable, value in zip(others, kept):
-            variable.assign(value)
 
 
 class StepValue(keras.metrics.Metric):
@@ -130,11 +54,14 @@ class StepValue(keras.metrics.Metric):
         return self.value
 
 
-class GAN(keras.Model):
+class GAN(backends.Trainer, keras.Model):
     """Base class of the package's GANs: a generator, a discriminator and two optimizers.
 
     Subclasses write `train_step` (and name their metrics); this class supplies
-    `compile`, `generate`, latent sampling, metrics, saving and loading.
+    `compile`, `gradient_step`, `generate`, latent sampling, metrics, saving and
+    loading. It also inherits `backends.Trainer`: what the Keras trainer of the
+    backend in use needs beyond `train_step` (nothing on TensorFlow and PyTorch; on
+    JAX, the stateful step run as a pure function under `jax.jit`).
 
     Args:
         generator: a Keras model mapping latents (B, latent_dim) to images in [-1, 1].
@@ -149,28 +76,33 @@ class GAN(keras.Model):
         ema: None (off) or the decay d of an exponential moving average of the
             generator's weights, e.g. 0.999 (see `update_ema`).
         standing_statistics: with `ema=`, recompute the average's batch-norm statistics
-            before images are drawn from it (default True; see `sampling_generator`).
+            before images are drawn from it (default True; see `sampling_generator()`).
         **kwargs: passed to `keras.Model` (e.g. `name`).
+
+    Attributes:
+        conditional: whether the variant trains on (images, labels) batches and its
+            generator takes [latents, labels] (`ConditionalGAN`); the one way to ask.
     """
 
+    # Whether the variant trains on (images, labels) batches and its generator takes
+    # [latents, labels]: the one place to ask (`ConditionalGAN` sets it).
+    conditional = False
     # Metric names of this variant, in the order the progress bar shows them.
     metric_names = ("d_loss", "g_loss", "real_score", "fake_score")
-    # Whether the GAN trains on (images, labels) batches and draws the classes it is asked for:
-    # the one way the package knows (the command line, the data loader, the callbacks read it).
-    conditional = False
     # Whether `real_score` / `fake_score` are probabilities (a sigmoid of the logits,
     # as DCGAN reports them) or raw discriminator / critic outputs.
     scores_are_probabilities = False
 
     def __init__(self, generator, discriminator, seed=None, augment=None, ema=None,
                  standing_statistics=STANDING_STATISTICS, **kwargs):
-        check_backend()
+        backends.check_training_setup()
         super().__init__(**kwargs)
         self.latent_dim = self.check_generator(generator)
         self.generator = generator
         self.discriminator = discriminator
         self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed, name="latent_seed_generator")
+        # Keras' SeedGenerator; under tf.distribute each replica draws its own numbers.
+        self.seed_generator = backends.SeedGenerator(seed, name="latent_seed_generator")
         self.augment = diffaugment.policy_string(augment)
         self._augment_operations = diffaugment.parse_policy(augment)
         if ema is not None and (isinstance(ema, bool) or not isinstance(ema, numbers.Real)
@@ -214,9 +146,8 @@ class GAN(keras.Model):
             d_optimizer: optimizer of the discriminator (default: the variant's,
                 `default_d_optimizer()`; Adam(2e-4, beta_1=0.5) for DCGAN).
             g_optimizer: optimizer of the generator (default: `default_g_optimizer()`).
-            jit_compile: XLA, True or False; "auto" is Keras' choice on a GPU (on) and on a
-                CPU `keras_gans.precision.xla_by_rule()`: on where TensorFlow runs without
-                oneDNN (AVX2-only and ARM CPUs), where it measured 1.5-1.8x faster.
+            jit_compile: True, False or "auto", Keras' own meaning: "auto" compiles with XLA
+                on a TensorFlow GPU and always on JAX (`jax.jit`), never on PyTorch.
             **kwargs: passed to `keras.Model.compile`; `optimizer` and `loss` are not
                 accepted (a GAN has two optimizers and its losses in `train_step`).
         """
@@ -235,8 +166,6 @@ class GAN(keras.Model):
         self.g_optimizer = g_optimizer
         # optimizer=None: Keras' own single optimizer (RMSprop by default) would be
         # one more, unused, in every checkpoint.
-        if jit_compile == "auto":
-            jit_compile = precision.xla_by_rule()
         super().compile(optimizer=None, jit_compile=jit_compile, **kwargs)
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
@@ -257,22 +186,40 @@ class GAN(keras.Model):
         """A batch of latent vectors z ~ N(0, I), from the model's own seeded sampler."""
         return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
 
-    def apply_gradients(self, tape, loss, optimizer, variables):
-        """One optimizer step on `variables` down the gradient of `loss`.
+    def gradient_step(self, loss_fn, optimizer, variables):
+        """One optimizer step on `variables` down the gradient of the loss `loss_fn` computes.
 
-        Two scale factors reach the gradient through `output_gradients` (the same
-        as differentiating `loss * factor`):
-        - 1 / replicas: under `tf.distribute` each replica sees part of the batch and
-          the optimizer sums the replicas' gradients, so each contributes its share
-          of the mean and the update does not depend on the replica count;
-        - the loss scale of a `LossScaleOptimizer` (mixed precision), which keeps
-          small float16 gradients from flushing to zero; `optimizer.apply` divides
-          it out again and skips the step if a gradient overflowed.
+        `loss_fn` takes no argument and returns `(loss, aux)`: the forward pass is written
+        inside it, so that each backend can differentiate it its own way
+        (`keras_gans.models.backends`: a `tf.GradientTape`, `jax.value_and_grad`,
+        `torch.autograd.grad`); `aux` carries what the step reports (e.g. the logits).
+        On every backend the step is the same three moves:
+
+        1. scale the loss: `optimizer.scale_loss(loss)` is loss * S for a
+           `LossScaleOptimizer` (mixed_float16), so that small float16 gradients do not
+           flush to zero, and the loss itself otherwise; under `tf.distribute` each
+           replica's share, loss / replicas, is scaled (the optimizer sums the replicas);
+        2. differentiate the scaled loss with respect to `variables`;
+        3. `optimizer.apply` the gradients: a `LossScaleOptimizer` divides S back out and
+           skips the step if a gradient overflowed.
+
+        Args:
+            loss_fn: a function of no argument returning (loss, aux).
+            optimizer: the optimizer of `variables` (`d_optimizer` or `g_optimizer`).
+            variables: the variables to update, e.g. `self.discriminator.trainable_variables`.
+
+        Returns:
+            (loss, aux), the loss unscaled.
+
+        Example:
+        >>> def discriminator_loss():  # doctest: +SKIP
+        ...     real_logits = self.discriminator(real_images, training=True)
+        ...     fake_logits = self.discriminator(fake_images, training=True)
+        ...     return losses.bce_discriminator_loss(real_logits, fake_logits), (real_logits, fake_logits)
+        >>> d_loss, (real_logits, fake_logits) = self.gradient_step(  # doctest: +SKIP
+        ...     discriminator_loss, self.d_optimizer, self.discriminator.trainable_variables)
         """
-        replicas = tf.distribute.get_strategy().num_replicas_in_sync
-        factor = optimizer.scale_loss(ops.convert_to_tensor(1.0 / replicas, loss.dtype))
-        gradients = tape.gradient(loss, variables, output_gradients=factor)
-        optimizer.apply(gradients, variables)
+        return backends.gradient_step(loss_fn, optimizer, variables)
 
     def diff_augment(self, images):
         """DiffAugment: `images` through this GAN's random augmentation (unchanged when `augment=None`).
@@ -311,36 +258,27 @@ class GAN(keras.Model):
         for average, weight in zip(self.ema_generator.weights, self.generator.weights):
             average.assign(decay * average + (1.0 - decay) * ops.cast(weight, average.dtype))
 
-    @property
     def sampling_generator(self):
         """The network to draw images from: the moving average with `ema=`, else the generator.
 
         `generate` (so `SampleGIF`), `compute_fid` and `FIDCallback` (through
         `keras_gans.generation.load_generator`) and the `generator.keras` a run saves all
-        read the average here, so this is the one place that brings its batch-norm
-        statistics up to date (`standing_statistics=True`; see `update_standing_statistics`).
+        ask here, so this is the one place that brings the average's batch-norm statistics
+        up to date (`standing_statistics=True`, `update_standing_statistics`). A method, not
+        a property, because it may do that work.
         """
         if self.ema is None:
             return self.generator
         self.update_standing_statistics()
         return self.ema_generator
 
-    def __dir__(self):
-        # Keras saves and loads a model by reading every attribute `dir()` lists; reading this
-        # one may recompute the average's statistics, which a checkpoint must not do (a resumed
-        # run's weights would then depend on when it was saved). The property still works.
-        return [name for name in super().__dir__() if name != "sampling_generator"]
-
     def update_standing_statistics(self):
-        """Recompute the average's batch-norm statistics (`recompute_batch_norm_statistics`) if stale.
+        """Recompute the average's batch-norm statistics (`keras_gans.models.ema`) if they are stale.
 
         Only when the generator has taken steps since the last time, so a `generate` per GIF
-        frame stays cheap and `generate(seed=0)` twice gives the same images. The latents are
-        fixed (seeds 0, 1, ...; every class in turn for a conditional generator): the model's
-        sampler is not touched, so a run trains the same whether or not it samples. The
-        average's own statistics are overwritten; `update_ema` averages on from them, which
-        changes nothing drawn (the next recompute does not read them). `predict` calls this
-        first; a direct `gan(latents)` uses the statistics as they are.
+        frame stays cheap. The average's own statistics are overwritten; `update_ema`
+        averages on from them, which changes nothing drawn (the next recompute does not read
+        them). `predict` calls this first; a direct `gan(latents)` uses the statistics as they are.
         """
         if self.ema is None or not self.standing_statistics:
             return
@@ -348,12 +286,8 @@ class GAN(keras.Model):
         steps = 0 if optimizer is None else int(ops.convert_to_numpy(optimizer.iterations))
         if steps == self._statistics_step:
             return
-        batches = [keras.random.normal((STATISTICS_BATCH_SIZE, self.latent_dim), seed=i)
-                   for i in range(STATISTICS_BATCHES)]
-        if is_conditional(self.ema_generator):
-            labels = labels_for(STATISTICS_BATCH_SIZE, None, num_classes_of(self.ema_generator))
-            batches = [[latents, ops.convert_to_tensor(labels)] for latents in batches]
-        recompute_batch_norm_statistics(self.ema_generator, batches)
+        recompute_batch_norm_statistics(self.ema_generator,
+                                        standing_statistics_inputs(self.ema_generator, self.latent_dim))
         self._statistics_step = steps
 
     def update_metrics(self, **values):
@@ -375,9 +309,9 @@ class GAN(keras.Model):
     # -------------------------------------------------------------- inference
 
     def call(self, latents, training=False):
-        """The images of a latent batch (B, latent_dim) from the network `sampling_generator` names.
+        """The images of a latent batch (B, latent_dim) from the network `sampling_generator()` names.
 
-        `predict(latents)` too. Not through `sampling_generator` itself: `predict` traces this
+        `predict(latents)` too. Not through `sampling_generator()` itself: `predict` traces this
         into a graph, where the statistics cannot be recomputed, so `predict` does that first.
         """
         return (self.generator if self.ema is None else self.ema_generator)(latents, training=training)
@@ -388,7 +322,7 @@ class GAN(keras.Model):
 
     def test_step(self, data):
         """`evaluate()`: both losses and scores on real images, nothing updated."""
-        real_images = real_images_of(data)
+        real_images = batches.images_of(data)
         batch_size = ops.shape(real_images)[0]
         fake_images = self.generator(self.draw_latents(batch_size), training=False)
         real_logits = self.discriminator(real_images, training=False)
@@ -400,11 +334,10 @@ class GAN(keras.Model):
         raise NotImplementedError(f"{type(self).__name__} does not define `evaluation_metrics`.")
 
     def predict_step(self, data):
-        latents = keras.utils.unpack_x_y_sample_weight(data)[0]
-        return self(latents, training=False)
+        return self(batches.images_of(data), training=False)  # here the "images" of the batch are latents
 
     def generate(self, n_or_latents, seed=None, batch_size=256):
-        """Generate images in [-1, 1] as a float32 NumPy array (B, H, W, C), from `sampling_generator`.
+        """Generate images in [-1, 1] as a float32 NumPy array (B, H, W, C), from `sampling_generator()`.
 
         Args:
             n_or_latents: a number of images, or a latent batch (B, latent_dim).
@@ -419,17 +352,13 @@ class GAN(keras.Model):
         >>> gan.generate(16, seed=0).shape  # doctest: +SKIP
         (16, 64, 64, 3)
         """
-        latents = self.latents_for(n_or_latents, seed)
-        generator = self.sampling_generator
-        batches = [
-            ops.convert_to_numpy(generator(latents[i:i + batch_size], training=False))
-            for i in range(0, latents.shape[0], batch_size)
-        ]
-        return np.concatenate(batches).astype("float32")
+        generator = self.sampling_generator()
+        return batches.in_batches(lambda part: generator(part, training=False),
+                                  [self.latents_for(n_or_latents, seed)], batch_size)
 
     def latents_for(self, n_or_latents, seed=None):
         """`generate`'s latent batch: `n` fresh latents (from `seed`, else the model's sampler) or those given."""
-        if isinstance(n_or_latents, (int, np.integer)) and not isinstance(n_or_latents, bool):
+        if checks.is_int(n_or_latents):
             checks.positive_int("n_or_latents", n_or_latents, "a positive number of images or a latent batch")
             shape = (int(n_or_latents), self.latent_dim)
             return keras.random.normal(shape, seed=seed if seed is not None else self.seed_generator)
@@ -481,8 +410,8 @@ class GAN(keras.Model):
         if not self.compiled:
             return None
         return {
-            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
-            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
+            "d_optimizer": _portable(keras.saving.serialize_keras_object(self.d_optimizer)),
+            "g_optimizer": _portable(keras.saving.serialize_keras_object(self.g_optimizer)),
         }
 
     def compile_from_config(self, config):
@@ -496,3 +425,17 @@ def _loss_scaled(optimizer):
     if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
         return optimizer
     return keras.optimizers.LossScaleOptimizer(optimizer)
+
+
+def _portable(config):
+    """A serialized optimizer that loads on every backend.
+
+    Keras' PyTorch backend builds its own subclasses of the optimizers
+    (`keras.src.backend.torch.optimizers`, same class names) and would save them so,
+    which no other backend can load: name their public class, `keras.optimizers.<name>`.
+    """
+    if isinstance(config, dict):
+        config = {key: _portable(value) for key, value in config.items()}
+        if str(config.get("module", "")).startswith("keras.src.backend.torch.optimizers"):
+            config["module"] = "keras.optimizers"
+    return config

@@ -1,11 +1,9 @@
 """`ConditionalGAN`: ask for a class, get that class (Mirza & Osindero 2014; Miyato & Koyama 2018)."""
 
 import keras
-import numpy as np
-import tensorflow as tf
 from keras import ops
 
-from keras_gans import checks, losses
+from keras_gans import batches, checks, losses
 from keras_gans.models.base import GAN
 from keras_gans.networks.conditional import is_conditional, labels_for, num_classes_of
 
@@ -76,7 +74,7 @@ class ConditionalGAN(GAN):
     (10, 32, 32, 1)
     """
 
-    conditional = True
+    conditional = True  # trains on (images, labels); the generator takes [latents, labels]
 
     def __init__(self, generator, discriminator, num_classes=None, loss="bce", seed=None, **kwargs):
         super().__init__(generator, discriminator, seed=seed, **kwargs)
@@ -114,23 +112,28 @@ class ConditionalGAN(GAN):
         batch_size = ops.shape(real_images)[0]
 
         # 1. Discriminator step: each real image is judged with its own label; the
-        #    generated images are drawn for the same labels and judged with them.
-        fake_images = self.generator([self.draw_latents(batch_size), labels], training=True)
-        with tf.GradientTape() as tape:
+        #    generated images are drawn for the same labels and judged with them. The
+        #    fakes are made outside the loss, and no gradient flows back through them.
+        fake_images = ops.stop_gradient(self.generator([self.draw_latents(batch_size), labels], training=True))
+
+        def discriminator_loss():
             # DiffAugment (`augment=`; the identity when None): the images, not the labels.
             real_logits = self.discriminator([self.diff_augment(real_images), labels], training=True)
             fake_logits = self.discriminator([self.diff_augment(fake_images), labels], training=True)
-            d_loss = self.discriminator_loss(real_logits, fake_logits)
-        self.apply_gradients(tape, d_loss, self.d_optimizer, self.discriminator.trainable_variables)
+            return self.discriminator_loss(real_logits, fake_logits), (real_logits, fake_logits)
+
+        d_loss, (real_logits, fake_logits) = self.gradient_step(
+            discriminator_loss, self.d_optimizer, self.discriminator.trainable_variables)
 
         # 2. Generator step: fresh latents, the same labels; the generator wants its
         #    images judged real *as members of their class*.
-        with tf.GradientTape() as tape:
+        def generator_loss():
             fake_images = self.generator([self.draw_latents(batch_size), labels], training=True)
             # The same augmentation, differentiated through: the gradient reaches G.
-            fake_logits_g = self.discriminator([self.diff_augment(fake_images), labels], training=True)
-            g_loss = self.generator_loss(fake_logits_g)
-        self.apply_gradients(tape, g_loss, self.g_optimizer, self.generator.trainable_variables)
+            fake_logits = self.discriminator([self.diff_augment(fake_images), labels], training=True)
+            return self.generator_loss(fake_logits), fake_logits
+
+        g_loss, _ = self.gradient_step(generator_loss, self.g_optimizer, self.generator.trainable_variables)
 
         # 3. Generator EMA (`ema=`; nothing when None): w_ema = d * w_ema + (1 - d) * w.
         self.update_ema()
@@ -162,7 +165,7 @@ class ConditionalGAN(GAN):
             batch_size: images generated per forward pass.
 
         Returns:
-            float32 array of images in [-1, 1], from `sampling_generator`.
+            float32 array of images in [-1, 1], from `sampling_generator()`.
 
         Example:
         >>> gan.generate(30, labels=[0, 1, 2], seed=0).shape  # 0, 1, 2, 0, 1, 2, ...  # doctest: +SKIP
@@ -170,12 +173,8 @@ class ConditionalGAN(GAN):
         """
         latents = self.latents_for(n_or_latents, seed)
         labels = ops.convert_to_tensor(labels_for(latents.shape[0], labels, self.num_classes))
-        batches = [
-            ops.convert_to_numpy(self.sampling_generator(
-                [latents[i:i + batch_size], labels[i:i + batch_size]], training=False))
-            for i in range(0, latents.shape[0], batch_size)
-        ]
-        return np.concatenate(batches).astype("float32")
+        generator = self.sampling_generator()
+        return batches.in_batches(lambda z, y: generator([z, y], training=False), [latents, labels], batch_size)
 
     def get_config(self):
         return {**super().get_config(), "num_classes": self.num_classes, "loss": self.loss_family}

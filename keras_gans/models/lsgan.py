@@ -1,11 +1,10 @@
 """`LSGAN`: the least-squares GAN (Mao et al. 2017, https://arxiv.org/abs/1611.04076)."""
 
 import keras
-import tensorflow as tf
 from keras import ops
 
-from keras_gans import losses
-from keras_gans.models.base import GAN, real_images_of
+from keras_gans import batches, losses
+from keras_gans.models.base import GAN
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -43,27 +42,32 @@ class LSGAN(GAN):
     """
 
     def train_step(self, data):
-        real_images = real_images_of(data)
+        real_images = batches.images_of(data)
         batch_size = ops.shape(real_images)[0]
 
         # 1. Discriminator step: pull its output on real images towards b = 1 and on
-        #    generated images towards a = 0. The fakes are made outside the tape.
-        fake_images = self.generator(self.draw_latents(batch_size), training=True)
-        with tf.GradientTape() as tape:
+        #    generated images towards a = 0. The fakes are made outside the loss, and
+        #    no gradient flows back through them.
+        fake_images = ops.stop_gradient(self.generator(self.draw_latents(batch_size), training=True))
+
+        def discriminator_loss():
             # DiffAugment (`augment=`; the identity when None): both sides seen through it.
             real_logits = self.discriminator(self.diff_augment(real_images), training=True)
             fake_logits = self.discriminator(self.diff_augment(fake_images), training=True)
-            d_loss = losses.least_squares_discriminator_loss(real_logits, fake_logits)
-        self.apply_gradients(tape, d_loss, self.d_optimizer, self.discriminator.trainable_variables)
+            return losses.least_squares_discriminator_loss(real_logits, fake_logits), (real_logits, fake_logits)
+
+        d_loss, (real_logits, fake_logits) = self.gradient_step(
+            discriminator_loss, self.d_optimizer, self.discriminator.trainable_variables)
 
         # 2. Generator step: fresh latents; the generator wants the discriminator to
         #    output c = 1 on its images.
-        with tf.GradientTape() as tape:
+        def generator_loss():
             fake_images = self.generator(self.draw_latents(batch_size), training=True)
             # The same augmentation, differentiated through: the gradient reaches G.
-            fake_logits_g = self.discriminator(self.diff_augment(fake_images), training=True)
-            g_loss = losses.least_squares_generator_loss(fake_logits_g)
-        self.apply_gradients(tape, g_loss, self.g_optimizer, self.generator.trainable_variables)
+            fake_logits = self.discriminator(self.diff_augment(fake_images), training=True)
+            return losses.least_squares_generator_loss(fake_logits), fake_logits
+
+        g_loss, _ = self.gradient_step(generator_loss, self.g_optimizer, self.generator.trainable_variables)
 
         # 3. Generator EMA (`ema=`; nothing when None): w_ema = d * w_ema + (1 - d) * w.
         self.update_ema()

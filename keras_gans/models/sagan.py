@@ -1,11 +1,10 @@
 """`SAGAN`: the hinge-loss GAN of SAGAN (Zhang et al. 2019, https://arxiv.org/abs/1805.08318)."""
 
 import keras
-import tensorflow as tf
 from keras import ops
 
-from keras_gans import losses
-from keras_gans.models.base import GAN, real_images_of
+from keras_gans import batches, losses
+from keras_gans.models.base import GAN
 
 SAGAN_G_LEARNING_RATE = 1e-4
 SAGAN_D_LEARNING_RATE = 4e-4
@@ -59,27 +58,32 @@ class SAGAN(GAN):
         return keras.optimizers.Adam(SAGAN_G_LEARNING_RATE, beta_1=0.0, beta_2=0.9)
 
     def train_step(self, data):
-        real_images = real_images_of(data)
+        real_images = batches.images_of(data)
         batch_size = ops.shape(real_images)[0]
 
         # 1. Discriminator step: real scores above +1, fake scores below -1; a score
         #    already past its margin adds nothing to the loss (nor to the gradient).
-        fake_images = self.generator(self.draw_latents(batch_size), training=True)
-        with tf.GradientTape() as tape:
+        #    The fakes are made outside the loss, and no gradient flows back through them.
+        fake_images = ops.stop_gradient(self.generator(self.draw_latents(batch_size), training=True))
+
+        def discriminator_loss():
             # DiffAugment (`augment=`; the identity when None): both sides seen through it.
             real_logits = self.discriminator(self.diff_augment(real_images), training=True)
             fake_logits = self.discriminator(self.diff_augment(fake_images), training=True)
-            d_loss = losses.hinge_discriminator_loss(real_logits, fake_logits)
-        self.apply_gradients(tape, d_loss, self.d_optimizer, self.discriminator.trainable_variables)
+            return losses.hinge_discriminator_loss(real_logits, fake_logits), (real_logits, fake_logits)
+
+        d_loss, (real_logits, fake_logits) = self.gradient_step(
+            discriminator_loss, self.d_optimizer, self.discriminator.trainable_variables)
 
         # 2. Generator step: fresh latents; raise the discriminator's score on the
         #    fakes (no margin on this side).
-        with tf.GradientTape() as tape:
+        def generator_loss():
             fake_images = self.generator(self.draw_latents(batch_size), training=True)
             # The same augmentation, differentiated through: the gradient reaches G.
-            fake_logits_g = self.discriminator(self.diff_augment(fake_images), training=True)
-            g_loss = losses.hinge_generator_loss(fake_logits_g)
-        self.apply_gradients(tape, g_loss, self.g_optimizer, self.generator.trainable_variables)
+            fake_logits = self.discriminator(self.diff_augment(fake_images), training=True)
+            return losses.hinge_generator_loss(fake_logits), fake_logits
+
+        g_loss, _ = self.gradient_step(generator_loss, self.g_optimizer, self.generator.trainable_variables)
 
         # 3. Generator EMA (`ema=`; nothing when None): w_ema = d * w_ema + (1 - d) * w.
         self.update_ema()

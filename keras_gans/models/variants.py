@@ -11,8 +11,6 @@ from keras_gans.models.wgan_gp import WGANGP
 
 VARIANTS = {"dcgan": DCGAN, "lsgan": LSGAN, "wgan": WGAN, "wgan-gp": WGANGP, "sagan": SAGAN,
             "cdcgan": ConditionalGAN}
-# The variants that train on (images, labels) batches.
-CONDITIONAL = ("cdcgan",)
 
 
 def variant_class(variant):

@@ -1,11 +1,10 @@
 """`WGAN`: the Wasserstein GAN with weight clipping (Arjovsky et al. 2017, https://arxiv.org/abs/1701.07875)."""
 
 import keras
-import tensorflow as tf
 from keras import ops
 
-from keras_gans import checks, losses
-from keras_gans.models.base import GAN, real_images_of
+from keras_gans import batches, checks, losses
+from keras_gans.models.base import GAN
 
 DEFAULT_DISCRIMINATOR_STEPS = 5
 DEFAULT_CLIP_VALUE = 0.01
@@ -107,30 +106,35 @@ class WGAN(GAN):
             weight.assign(ops.clip(weight, -self.clip_value, self.clip_value))
 
     def train_step(self, data):
-        real_images = real_images_of(data)
+        real_images = batches.images_of(data)
         batch_size = ops.shape(real_images)[0]
 
         # 1. Critic: `discriminator_steps` updates. Each draws fresh latents, scores
-        #    the same real batch (departure, see the class docstring) and the fakes,
-        #    takes one step towards a larger mean(f(real)) - mean(f(fake)) ...
+        #    the same real batch (departure, see the class docstring) and the fakes
+        #    (made outside the loss; no gradient flows back through them), takes one
+        #    step towards a larger mean(f(real)) - mean(f(fake)) ...
         for _ in range(self.discriminator_steps):
-            fake_images = self.generator(self.draw_latents(batch_size), training=True)
-            with tf.GradientTape() as tape:
+            fake_images = ops.stop_gradient(self.generator(self.draw_latents(batch_size), training=True))
+
+            def critic_loss(fake_images=fake_images):  # this iteration's fakes, bound here
                 # DiffAugment (`augment=`; the identity when None): both sides seen through it.
                 real_scores = self.discriminator(self.diff_augment(real_images), training=True)
                 fake_scores = self.discriminator(self.diff_augment(fake_images), training=True)
-                d_loss = losses.wasserstein_discriminator_loss(real_scores, fake_scores)
-            self.apply_gradients(tape, d_loss, self.d_optimizer, self.discriminator.trainable_variables)
+                return losses.wasserstein_discriminator_loss(real_scores, fake_scores), (real_scores, fake_scores)
+
+            d_loss, (real_scores, fake_scores) = self.gradient_step(
+                critic_loss, self.d_optimizer, self.discriminator.trainable_variables)
             # ... and 2. clips every critic weight to [-c, c] right after the update.
             self.clip_critic_weights()
 
         # 3. Generator: one update, fresh latents, towards a higher critic score.
-        with tf.GradientTape() as tape:
+        def generator_loss():
             fake_images = self.generator(self.draw_latents(batch_size), training=True)
             # The same augmentation, differentiated through: the gradient reaches G.
-            fake_scores_g = self.discriminator(self.diff_augment(fake_images), training=True)
-            g_loss = losses.wasserstein_generator_loss(fake_scores_g)
-        self.apply_gradients(tape, g_loss, self.g_optimizer, self.generator.trainable_variables)
+            fake_scores = self.discriminator(self.diff_augment(fake_images), training=True)
+            return losses.wasserstein_generator_loss(fake_scores), fake_scores
+
+        g_loss, _ = self.gradient_step(generator_loss, self.g_optimizer, self.generator.trainable_variables)
 
         # 4. Generator EMA (`ema=`; nothing when None): w_ema = d * w_ema + (1 - d) * w.
         self.update_ema()

@@ -1,24 +1,14 @@
 """`WGANGP`: the Wasserstein GAN with a gradient penalty (Gulrajani et al. 2017, https://arxiv.org/abs/1704.00028)."""
 
 import keras
-import tensorflow as tf
 from keras import ops
 
-from keras_gans import checks, losses
-from keras_gans.models.base import GAN, real_images_of
+from keras_gans import batches, checks, losses
+from keras_gans.models.base import GAN
+from keras_gans.models.ema import batch_normalization_layers
 from keras_gans.models.wgan import DEFAULT_DISCRIMINATOR_STEPS, wasserstein_metrics
 
 DEFAULT_GRADIENT_PENALTY_WEIGHT = 10.0
-
-
-def _batch_normalization_layers(model):
-    """Names of the BatchNormalization layers anywhere inside `model`."""
-    found = []
-    for layer in getattr(model, "layers", []):
-        if isinstance(layer, keras.layers.BatchNormalization):
-            found.append(layer.name)
-        found.extend(_batch_normalization_layers(layer))
-    return found
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -81,7 +71,7 @@ class WGANGP(GAN):
 
     def __init__(self, generator, discriminator, discriminator_steps=DEFAULT_DISCRIMINATOR_STEPS,
                  gradient_penalty_weight=DEFAULT_GRADIENT_PENALTY_WEIGHT, seed=None, **kwargs):
-        batch_norms = _batch_normalization_layers(discriminator)
+        batch_norms = [layer.name for layer in batch_normalization_layers(discriminator)]
         if batch_norms:
             raise ValueError(
                 "Invalid value for argument `discriminator`. A WGAN-GP critic must not use batch "
@@ -109,7 +99,7 @@ class WGANGP(GAN):
         """alpha ~ U[0, 1], one per example, shaped (B, 1, 1, 1) to mix whole images."""
         return keras.random.uniform((batch_size, 1, 1, 1), 0.0, 1.0, seed=self.seed_generator)
 
-    def critic_loss(self, real_images, fake_images, alpha, training=True):
+    def critic_terms(self, real_images, fake_images, alpha, training=True):
         """The critic's loss and its parts.
 
         Returns:
@@ -123,31 +113,37 @@ class WGANGP(GAN):
         return d_loss, -wasserstein_loss, penalty, real_scores, fake_scores
 
     def train_step(self, data):
-        real_images = real_images_of(data)
+        real_images = batches.images_of(data)
         batch_size = ops.shape(real_images)[0]
 
         # 1. Critic: `discriminator_steps` updates, each with fresh latents and a fresh
         #    alpha per example, on the same real batch (departure, see the docstring).
+        #    The fakes are made outside the loss; no gradient flows back through them.
         for _ in range(self.discriminator_steps):
-            fake_images = self.generator(self.draw_latents(batch_size), training=True)
+            fake_images = ops.stop_gradient(self.generator(self.draw_latents(batch_size), training=True))
             alpha = self.draw_interpolation_factors(batch_size)
-            with tf.GradientTape() as tape:
+
+            def critic_loss(fake_images=fake_images, alpha=alpha):  # this iteration's, bound here
                 # 2. Wasserstein loss plus lambda times the gradient penalty on
                 #    x_hat = alpha * real + (1 - alpha) * fake. The penalty holds a
-                #    gradient, so this tape differentiates a gradient (double backprop).
+                #    gradient, so this step differentiates a gradient (double backprop).
                 #    DiffAugment (`augment=`; the identity when None): the critic, and its
                 #    penalty, see both sides through it.
-                d_loss, wasserstein_estimate, penalty, real_scores, fake_scores = self.critic_loss(
-                    self.diff_augment(real_images), self.diff_augment(fake_images), alpha)
-            self.apply_gradients(tape, d_loss, self.d_optimizer, self.discriminator.trainable_variables)
+                d_loss, *parts = self.critic_terms(self.diff_augment(real_images), self.diff_augment(fake_images),
+                                                   alpha)
+                return d_loss, parts
+
+            d_loss, (wasserstein_estimate, penalty, real_scores, fake_scores) = self.gradient_step(
+                critic_loss, self.d_optimizer, self.discriminator.trainable_variables)
 
         # 3. Generator: one update, fresh latents, towards a higher critic score.
-        with tf.GradientTape() as tape:
+        def generator_loss():
             fake_images = self.generator(self.draw_latents(batch_size), training=True)
             # The same augmentation, differentiated through: the gradient reaches G.
-            fake_scores_g = self.discriminator(self.diff_augment(fake_images), training=True)
-            g_loss = losses.wasserstein_generator_loss(fake_scores_g)
-        self.apply_gradients(tape, g_loss, self.g_optimizer, self.generator.trainable_variables)
+            fake_scores = self.discriminator(self.diff_augment(fake_images), training=True)
+            return losses.wasserstein_generator_loss(fake_scores), fake_scores
+
+        g_loss, _ = self.gradient_step(generator_loss, self.g_optimizer, self.generator.trainable_variables)
 
         # 4. Generator EMA (`ema=`; nothing when None): w_ema = d * w_ema + (1 - d) * w.
         self.update_ema()
@@ -164,11 +160,11 @@ class WGANGP(GAN):
 
     def test_step(self, data):
         """`evaluate()`: the critic loss with its penalty, and the scores; nothing updated."""
-        real_images = real_images_of(data)
+        real_images = batches.images_of(data)
         batch_size = ops.shape(real_images)[0]
         fake_images = self.generator(self.draw_latents(batch_size), training=False)
         alpha = self.draw_interpolation_factors(batch_size)
-        d_loss, _, penalty, real_scores, fake_scores = self.critic_loss(
+        d_loss, _, penalty, real_scores, fake_scores = self.critic_terms(
             real_images, fake_images, alpha, training=False)
         return self.update_metrics(**{**wasserstein_metrics(real_scores, fake_scores),
                                       "d_loss": d_loss, "gradient_penalty": penalty})

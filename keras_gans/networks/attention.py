@@ -41,8 +41,26 @@ from keras_gans.networks.dcgan import conv_init, generator_hidden_layers, num_bl
 SUPPORTED_SIZES = (32, 64)
 
 
+@keras.saving.register_keras_serializable(package="keras_gans")
+class SpectralNormalization(layers.SpectralNormalization):
+    """Keras' `SpectralNormalization`, with the same gradient on TensorFlow, JAX and PyTorch.
+
+    In training Keras writes the normalised kernel W / sigma back into the kernel, and the
+    wrapped layer then reads the kernel. On TensorFlow and PyTorch the write cuts the
+    gradient: the loss is differentiated as if W / sigma were the weight itself. On JAX,
+    where the write only records a traced value, the gradient would also flow through
+    sigma(W), a different update. Writing stop_gradient(W / sigma) + (W - stop_gradient(W))
+    keeps the value W / sigma exactly (W - W is 0) and gives every backend TensorFlow's
+    gradient.
+    """
+
+    def normalized_weights(self):
+        vector_u, kernel = super().normalized_weights()
+        return vector_u, ops.stop_gradient(kernel) + (self.kernel - ops.stop_gradient(self.kernel))
+
+
 def spectral_norm(layer, name):
-    """Wrap `layer` in `keras.layers.SpectralNormalization`, the power iteration in float32.
+    """Wrap `layer` in `SpectralNormalization` (Keras' layer, one gradient on every backend), in float32.
 
     Under `mixed_float16` the wrapper would run its power iteration in float16, where
     the squared entries of the small singular vectors underflow to 0 and the
@@ -50,7 +68,7 @@ def spectral_norm(layer, name):
     3.15). A float32 wrapper keeps that arithmetic in float32; the wrapped layer
     still computes in its own (float16) dtype.
     """
-    return layers.SpectralNormalization(layer, dtype="float32", name=name)
+    return SpectralNormalization(layer, dtype="float32", name=name)
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")

@@ -51,7 +51,7 @@ def main(argv=None):
 
     keras.utils.set_random_seed(args.seed)
     images, labels = data.mnist_5k_arrays()
-    images = data.to_float(data.resize_uint8(images, IMAGE_SIZE)).numpy()
+    images = data.to_float(data.resize_uint8(images, IMAGE_SIZE))
     labels = labels.astype("int32")
     train, held_out = held_out_split(labels, seed=args.seed)
 
