@@ -7,7 +7,7 @@ With `ema=`, the averaged generator's batch-norm layers hold the average of the
 generator's moving statistics, which are not the statistics of the averaged weights.
 BigGAN (Brock et al. 2019, appendix C) recomputes them with forward passes of the
 averaged network ("standing statistics"); keras_gans does so with
-`GAN(standing_statistics=True)` (`keras_gans.models.base.recompute_batch_norm_statistics`).
+`GAN(standing_statistics=True)` (`keras_gans.models.ema.recompute_batch_norm_statistics`).
 
 Each run is the default `keras-gans train` DCGAN (the 5,000 embedded digits at 32 px,
 width 32, batch 32, latent 128, Adam(6e-4, beta_1 0.5), 156 steps an epoch) with
@@ -59,14 +59,11 @@ def cpu_kind():
 
 def with_standing_statistics(generator):
     """A copy of `generator` whose batch-norm statistics are recomputed as `GAN` does it (same latents)."""
-    from keras_gans.models import base
+    from keras_gans.models import ema
 
     copy = keras.models.clone_model(generator)
     copy.set_weights(generator.get_weights())
-    latent_dim = generator.inputs[0].shape[-1]
-    base.recompute_batch_norm_statistics(copy, [keras.random.normal((base.STATISTICS_BATCH_SIZE, latent_dim),
-                                                                    seed=i)
-                                                for i in range(base.STATISTICS_BATCHES)])
+    ema.recompute_batch_norm_statistics(copy, ema.standing_statistics_inputs(copy, generator.inputs[0].shape[-1]))
     return copy
 
 

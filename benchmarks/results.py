@@ -66,7 +66,7 @@ def command_line(argv=None):
     return prefix + " ".join(["python", shlex.quote(script), *map(shlex.quote, argv[1:])])
 
 
-def record(name, table, command=None, notes="", readme=README, log=LOG):
+def record(name, table, command=None, notes="", readme=README, log=LOG, kind=None):
     """Make `table` (Markdown) the current table of benchmark `name` for this CPU kind, and log the run.
 
     Args:
@@ -75,13 +75,16 @@ def record(name, table, command=None, notes="", readme=README, log=LOG):
         command: the command that produced it (default: this process' own).
         notes: a line or two for the log (load, anything unusual).
         readme, log: the files (tests pass temporary ones).
+        kind: the machine kind, for a run made elsewhere (e.g. "GPU: NVIDIA H100"); default:
+            this CPU's kind (`cpu_kind`).
 
     Returns:
         The block written into `readme`.
     """
-    kind, date = cpu_kind(), datetime.date.today().isoformat()
+    machine = f"{kind}" if kind else f"{cpu_kind()} ({cpu_name()})"
+    kind, date = kind or cpu_kind(), datetime.date.today().isoformat()
     command = command or command_line()
-    block = (f"<!-- results: {name}, {kind} -->\n{kind} ({cpu_name()}), {date}: `{command}`\n\n{table.strip()}\n"
+    block = (f"<!-- results: {name}, {kind} -->\n{machine}, {date}: `{command}`\n\n{table.strip()}\n"
              "<!-- end results -->")
     text = open(readme).read() if os.path.exists(readme) else "# Benchmarks\n"
     pattern = re.compile(rf"<!-- results: {re.escape(name)}, {re.escape(kind)} -->.*?<!-- end results -->", re.S)
@@ -92,7 +95,7 @@ def record(name, table, command=None, notes="", readme=README, log=LOG):
     with open(readme, "w") as f:
         f.write(text)
     with open(log, "a") as f:
-        f.write(f"\n## {date} {name} ({kind}, {cpu_name()})\n\n`{command}`\n\n{table.strip()}\n"
+        f.write(f"\n## {date} {name} ({machine})\n\n`{command}`\n\n{table.strip()}\n"
                 + (f"\n{notes.strip()}\n" if notes else ""))
     return block
 

@@ -93,8 +93,10 @@ def translate(images, shifts):
         The shifted images, same shape and dtype.
 
     Example:
-    >>> translate(keras.ops.reshape(keras.ops.arange(4.0), (1, 2, 2, 1)), [[1, 0]])[0, :, :, 0]
-    [[0, 0], [0, 1]]  # doctest: +SKIP
+    >>> image = keras.ops.reshape(keras.ops.arange(4.0), (1, 2, 2, 1))  # [[0, 1], [2, 3]]
+    >>> keras.ops.convert_to_numpy(translate(image, [[1, 0]]))[0, :, :, 0]  # one row down
+    array([[0., 0.],
+           [0., 1.]], dtype=float32)
     """
     images = ops.convert_to_tensor(images)
     shifts = ops.cast(shifts, "int32")
@@ -218,7 +220,7 @@ def diff_augment(images, policy, seed=None):
 
     Example:
     >>> images = keras.random.uniform((8, 32, 32, 1), -1, 1)
-    >>> diff_augment(images, "translation,cutout", seed=keras.random.SeedGenerator(0)).shape
+    >>> tuple(diff_augment(images, "translation,cutout", seed=keras.random.SeedGenerator(0)).shape)
     (8, 32, 32, 1)
     """
     names = policy if isinstance(policy, tuple) else parse_policy(policy)

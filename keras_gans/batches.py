@@ -14,7 +14,7 @@ def images_of(batch):
     """The images of a batch as `fit` and the package's datasets hand it over: `x`, `(x,)`, `(x, y)` or `(x, y, w)`.
 
     Example:
-    >>> images_of((np.zeros((2, 4, 4, 1)), np.array([3, 7]))).shape
+    >>> tuple(images_of((np.zeros((2, 4, 4, 1)), np.array([3, 7]))).shape)
     (2, 4, 4, 1)
     """
     return keras.utils.unpack_x_y_sample_weight(batch)[0]

@@ -10,8 +10,8 @@ import tensorflow as tf
 from conftest import LATENT_DIM, random_images
 
 from keras_gans import runs
-from keras_gans.models import base, build_gan
-from keras_gans.models.base import recompute_batch_norm_statistics
+from keras_gans.models import base, build_gan, ema
+from keras_gans.models.ema import recompute_batch_norm_statistics
 
 recompute = recompute_batch_norm_statistics
 
@@ -94,9 +94,9 @@ def test_checkpoint_files_hold_the_average(tmp_path):
 
 def test_the_warm_up_reaches_the_decay_only_after_thousands_of_steps():
     # d = min(ema, (1 + t) / (10 + t)) equals ema from t = (10 ema - 1) / (1 - ema) on.
-    for ema, reached in ((0.9, 80), (0.99, 890), (0.999, 8990)):
-        assert (1 + reached) / (10 + reached) == pytest.approx(ema)
-        assert (1 + reached - 1) / (10 + reached - 1) < ema
+    for decay, reached in ((0.9, 80), (0.99, 890), (0.999, 8990)):
+        assert (1 + reached) / (10 + reached) == pytest.approx(decay)
+        assert (1 + reached - 1) / (10 + reached - 1) < decay
 
 
 def test_recomputed_statistics_are_the_mean_of_the_batch_statistics_by_hand():
@@ -140,12 +140,12 @@ def test_standing_statistics_are_recomputed_when_the_generator_moved_and_only_th
     before = [np.array(v) for v in gan.ema_generator.variables]
     state = np.array(gan.seed_generator.state)
     first = gan.generate(4, seed=0)
-    assert calls == [base.STATISTICS_BATCHES]
+    assert calls == [ema.STATISTICS_BATCHES]
     np.testing.assert_array_equal(gan.generate(4, seed=0), first)  # no change, no recompute
     assert len(calls) == 1
     np.testing.assert_array_equal(np.array(gan.seed_generator.state), state)  # the sampler is untouched
     # Only the batch-norm statistics changed.
-    statistics = {id(v) for layer in base.batch_normalization_layers(gan.ema_generator)
+    statistics = {id(v) for layer in ema.batch_normalization_layers(gan.ema_generator)
                   for v in (layer.moving_mean, layer.moving_variance)}
     for variable, old in zip(gan.ema_generator.variables, before):
         assert (id(variable) in statistics) != np.array_equal(np.array(variable), old), variable.path

@@ -112,6 +112,7 @@ class Diagnostics(keras.callbacks.Callback):
         verbose: print the warnings.
 
     Example:
+    >>> dataset = keras_gans.data.load_mnist_5k(batch_size=32)
     >>> diagnostics = Diagnostics(reference_images=dataset, checkpoint_path="out/last_good.weights.h5")
     >>> gan.fit(dataset, epochs=20, callbacks=[diagnostics])  # doctest: +SKIP
     >>> [w["kind"] for w in diagnostics.warnings]  # doctest: +SKIP

@@ -52,7 +52,7 @@ class FeatureExtractor:
 
     Example:
     >>> extractor = keras_gans.evaluation.get_feature_extractor("digits")
-    >>> extractor(np.zeros((2, 28, 28, 1), "float32")).shape
+    >>> tuple(extractor(np.zeros((2, 28, 28, 1), "float32")).shape)
     (2, 128)
     """
 

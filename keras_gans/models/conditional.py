@@ -70,7 +70,7 @@ class ConditionalGAN(GAN):
     >>> gan = keras_gans.ConditionalGAN(gen, disc, seed=0)
     >>> gan.compile()
     >>> gan.fit(keras_gans.data.load_mnist_5k(batch_size=32, labels=True), epochs=1)  # doctest: +SKIP
-    >>> gan.generate(10, labels=[7], seed=0).shape  # ten sevens
+    >>> tuple(gan.generate(10, labels=[7], seed=0).shape)  # ten sevens
     (10, 32, 32, 1)
     """
 

@@ -92,7 +92,7 @@ class SelfAttention(layers.Layer):
         **kwargs: `keras.layers.Layer` options (`name`, `dtype`).
 
     Example:
-    >>> SelfAttention()(keras.ops.ones((2, 8, 8, 16))).shape
+    >>> tuple(SelfAttention()(keras.ops.ones((2, 8, 8, 16))).shape)
     (2, 8, 8, 16)
     """
 
@@ -170,7 +170,7 @@ def sagan_generator(image_size=32, channels=3, latent_dim=128, width=64, name="g
 
     Example:
     >>> g = sagan_generator(32, channels=1, latent_dim=16, width=8)
-    >>> g(keras.ops.zeros((2, 16))).shape
+    >>> tuple(g(keras.ops.zeros((2, 16))).shape)
     (2, 32, 32, 1)
     """
     checks.one_of("image_size", image_size, SUPPORTED_SIZES)
@@ -205,7 +205,7 @@ def sagan_discriminator(image_size=32, channels=3, width=64, name="discriminator
 
     Example:
     >>> d = sagan_discriminator(32, channels=1, width=8)
-    >>> d(keras.ops.zeros((2, 32, 32, 1))).shape
+    >>> tuple(d(keras.ops.zeros((2, 32, 32, 1))).shape)
     (2, 1)
     """
     checks.one_of("image_size", image_size, SUPPORTED_SIZES)

@@ -77,7 +77,7 @@ def conditional_generator(image_size=32, channels=1, latent_dim=128, num_classes
 
     Example:
     >>> g = conditional_generator(32, channels=1, latent_dim=16, num_classes=10, width=8)
-    >>> g([keras.ops.zeros((2, 16)), keras.ops.array([3, 7])]).shape
+    >>> tuple(g([keras.ops.zeros((2, 16)), keras.ops.array([3, 7])]).shape)
     (2, 32, 32, 1)
     """
     _check(image_size, channels, num_classes)
@@ -132,7 +132,7 @@ def conditional_discriminator(image_size=32, channels=1, num_classes=10, width=3
 
     Example:
     >>> d = conditional_discriminator(32, channels=1, num_classes=10, width=8)
-    >>> d([keras.ops.zeros((2, 32, 32, 1)), keras.ops.array([3, 7])]).shape
+    >>> tuple(d([keras.ops.zeros((2, 32, 32, 1)), keras.ops.array([3, 7])]).shape)
     (2, 1)
     """
     _check(image_size, channels, num_classes)

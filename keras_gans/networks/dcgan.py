@@ -138,7 +138,7 @@ def dcgan_generator(image_size=64, channels=3, latent_dim=128, width=64, normali
 
     Example:
     >>> g = dcgan_generator(32, channels=1, latent_dim=16, width=8)
-    >>> g(keras.ops.zeros((2, 16))).shape
+    >>> tuple(g(keras.ops.zeros((2, 16))).shape)
     (2, 32, 32, 1)
     """
     checks.one_of("image_size", image_size, SUPPORTED_SIZES)
@@ -172,7 +172,7 @@ def dcgan_discriminator(image_size=64, channels=3, width=64, normalization="batc
 
     Example:
     >>> d = dcgan_discriminator(32, channels=1, width=8)
-    >>> d(keras.ops.zeros((2, 32, 32, 1))).shape
+    >>> tuple(d(keras.ops.zeros((2, 32, 32, 1))).shape)
     (2, 1)
     """
     checks.one_of("image_size", image_size, SUPPORTED_SIZES)

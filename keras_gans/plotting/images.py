@@ -27,7 +27,7 @@ def image_grid(images, nrow=None, padding=2, scale=1, label=None):
         (H', W', 3) uint8 array.
 
     Example:
-    >>> image_grid(np.zeros((4, 8, 8, 1)), nrow=2).shape  # 2 images of 8 and 3 borders of 2 each way
+    >>> tuple(image_grid(np.zeros((4, 8, 8, 1)), nrow=2).shape)  # 2 images of 8 and 3 borders of 2 each way
     (22, 22, 3)
     """
     images = np.asarray(images)
