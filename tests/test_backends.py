@@ -286,3 +286,30 @@ def test_keras_distribution_on_jax_trains_like_one_device(full):
     found = part(results, "jax", "data_parallel")
     assert found["devices"] == 2
     assert found["difference"] <= 1e-5 * found["update"] + 1e-6, found
+
+
+@needs_backends
+def test_without_tensorflow_the_package_trains_watches_and_scores_on_pytorch(tmp_path):
+    """The borrowed GPU machines have JAX and PyTorch but no TensorFlow: there `import keras_gans`, its
+    callbacks and its scores must work (the data loaders are tf.data's and need TensorFlow)."""
+    code = f"""
+import sys
+sys.modules["tensorflow"] = None  # as on a machine without it: any import of it fails
+import numpy as np
+import keras_gans
+from keras_gans import callbacks, evaluation
+rng = np.random.default_rng(0)
+images = rng.uniform(-1, 1, (64, 32, 32, 1)).astype("float32")
+gan = keras_gans.models.build_gan("dcgan", 32, 1, 16, width=8, seed=0, ema=0.9)
+gan.compile()
+steps = callbacks.StepHistory()
+gan.fit(images, batch_size=16, epochs=2, verbose=0, callbacks=[
+    steps, callbacks.SampleGIF({str(tmp_path)!r}, num_images=4),
+    callbacks.Diagnostics(reference_images=images)])
+fid = evaluation.compute_fid(gan, images, num_images=64, feature_extractor="digits", verbose=0)
+print(len(steps.history["step"]), float(fid) > 0, sys.modules["tensorflow"] is None)
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**os.environ, "KERAS_BACKEND": "torch"})
+    assert result.stdout.split() == ["8", "True", "True"], result.stderr[-3000:]
+    assert os.path.getsize(tmp_path / "progress.gif") > 0

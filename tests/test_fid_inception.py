@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from keras_gans.evaluation import fid_inception
 
@@ -44,6 +45,11 @@ def test_resize_is_tf1_bilinear():
     source = np.arange(6) * 4 / 6
     expected = np.interp(source, np.arange(4), np.arange(4))
     np.testing.assert_allclose(out, expected, rtol=1e-6)
+    # And against TensorFlow's own kernel, on random images of the FID's sizes.
+    images = np.random.default_rng(0).uniform(0, 255, (2, 32, 28, 3)).astype("float32")
+    kernel = tf.raw_ops.ResizeBilinear(images=images, size=(299, 299), align_corners=False, half_pixel_centers=False)
+    np.testing.assert_allclose(np.asarray(fid_inception.resize_bilinear_tf1(images, (299, 299))), kernel.numpy(),
+                               atol=1e-4)
 
 
 def test_missing_weights_file_explains_the_conversion(tmp_path):

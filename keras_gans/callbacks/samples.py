@@ -10,7 +10,6 @@ import re
 
 import keras
 import numpy as np
-import tensorflow as tf  # Keras has no image-summary writer of its own
 
 from keras_gans import checks, files, plotting
 from keras_gans.callbacks.history import global_step
@@ -140,6 +139,8 @@ class SampleGIF(keras.callbacks.Callback):
             )
         # The "train" run is where keras.callbacks.TensorBoard writes the training
         # scalars, so the samples appear next to the loss curves.
+        import tensorflow as tf  # Keras has no image-summary writer of its own (imported only for TensorBoard)
+
         return tf.summary.create_file_writer(os.path.join(os.fspath(log_dir), "train"))
 
     def save_frame(self, epoch):
@@ -215,6 +216,8 @@ def _write_image_summary(writer, tag, image, step):
     `tf.summary.write`, so it works without the `tensorboard` package installed
     (`tf.summary.image` needs it); TensorBoard shows it in its Images tab.
     """
+    import tensorflow as tf
+
     metadata = tf.compat.v1.SummaryMetadata()
     metadata.plugin_data.plugin_name = "images"
     png = tf.io.encode_png(image)

@@ -18,7 +18,7 @@ import functools
 import keras
 import numpy as np
 
-from keras_gans import batches, data
+from keras_gans import batches
 from keras_gans.evaluation.distances import frechet_distance
 from keras_gans.evaluation.features import DIGITS_CLASSIFIER_PATH
 from keras_gans.evaluation.metrics import get_feature_extractor
@@ -132,6 +132,8 @@ def per_class_fid(generator, num_per_class=500, seed=0):
     """
     generator = _check_digits(generator)
     extractor = get_feature_extractor("digits")
+    from keras_gans import data  # tf.data's layer, above this one: imported when the real digits are needed
+
     images, digits = data.mnist_5k_arrays()
     real = data.to_float(data.resize_uint8(images, 32))
     scores = []

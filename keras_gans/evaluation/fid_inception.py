@@ -41,7 +41,6 @@ import os
 
 import keras
 import numpy as np
-import tensorflow as tf  # the legacy resize kernel has no keras.ops equivalent
 from keras import layers, ops
 
 from keras_gans.evaluation.features import FeatureExtractor
@@ -193,14 +192,29 @@ def fid_inception_v3(weights="default"):
 
 
 def resize_bilinear_tf1(images, size):
-    """Bilinear resize as TensorFlow 1.x did it (the FID graph's `ResizeBilinear`).
+    """Bilinear resize as TensorFlow 1.x did it (the FID graph's `ResizeBilinear`), in `keras.ops`.
 
     The source coordinate of output pixel i is i * in_size / out_size (no
     half-pixel shift, edge pixels repeated), which is what the 2015 graph, the
     original TTUR code and StyleGAN2-ADA's `nv_bilinear` compute; Keras' resize
-    uses half-pixel centres and gives slightly different pixels.
+    uses half-pixel centres and gives slightly different pixels. Written out here
+    (two gathers and a blend per axis) so it runs on every Keras backend;
+    tests/test_fid_inception.py checks it against TensorFlow's own kernel.
     """
-    return tf.raw_ops.ResizeBilinear(images=images, size=size, align_corners=False, half_pixel_centers=False)
+    images = ops.convert_to_tensor(images)
+
+    def blend(images, axis, out_size):
+        in_size = images.shape[axis]
+        source = np.arange(out_size, dtype="float32") * np.float32(in_size / out_size)  # TF's float32 arithmetic
+        low = np.floor(source).astype("int32")
+        high = np.minimum(low + 1, in_size - 1)
+        weight = ops.convert_to_tensor((source - low).astype("float32"), images.dtype)
+        shape = [1, 1, 1, 1]
+        shape[axis] = out_size
+        first, second = ops.take(images, low, axis=axis), ops.take(images, high, axis=axis)
+        return first + (second - first) * ops.reshape(weight, shape)
+
+    return blend(blend(images, 2, size[1]), 1, size[0])  # along each row first, as TensorFlow does
 
 
 class FIDInceptionExtractor(FeatureExtractor):

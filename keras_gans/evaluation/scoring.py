@@ -8,7 +8,7 @@ import os
 import keras
 import numpy as np
 
-from keras_gans import batches, data
+from keras_gans import batches
 from keras_gans.evaluation.digit_classes import conditional_digits_report
 from keras_gans.evaluation.metrics import FrechetInceptionDistance, KernelInceptionDistance
 from keras_gans.generation import generated_batches, load_generator
@@ -18,6 +18,8 @@ from keras_gans.networks.conditional import is_conditional, num_classes_of
 def real_batches(dataset, image_size, batch_size, seed):
     """Batches of real images in [-1, 1] from a dataset name, a `tf.data.Dataset` or an array."""
     if isinstance(dataset, str):
+        from keras_gans import data  # tf.data: imported only to load a dataset by its name
+
         dataset = data.load(dataset, image_size=image_size, batch_size=batch_size, seed=seed)
     if isinstance(dataset, np.ndarray):
         for i in range(0, len(dataset), batch_size):
