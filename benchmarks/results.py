@@ -66,7 +66,7 @@ def command_line(argv=None):
     return prefix + " ".join(["python", shlex.quote(script), *map(shlex.quote, argv[1:])])
 
 
-def record(name, table, command=None, notes="", readme=README, log=LOG, kind=None):
+def record(name, table, command=None, notes="", readme=README, log=None, kind=None):
     """Make `table` (Markdown) the current table of benchmark `name` for this CPU kind, and log the run.
 
     Args:
@@ -74,13 +74,14 @@ def record(name, table, command=None, notes="", readme=README, log=LOG, kind=Non
         table: the Markdown table (and any lines that belong to it).
         command: the command that produced it (default: this process' own).
         notes: a line or two for the log (load, anything unusual).
-        readme, log: the files (tests pass temporary ones).
+        readme, log: the files (tests pass temporary ones; the log defaults to LOG.md beside the readme).
         kind: the machine kind, for a run made elsewhere (e.g. "GPU: NVIDIA H100"); default:
             this CPU's kind (`cpu_kind`).
 
     Returns:
         The block written into `readme`.
     """
+    log = log or os.path.join(os.path.dirname(os.path.abspath(readme)), "LOG.md")
     machine = f"{kind}" if kind else f"{cpu_kind()} ({cpu_name()})"
     kind, date = kind or cpu_kind(), datetime.date.today().isoformat()
     command = command or command_line()

@@ -6,6 +6,7 @@
     python benchmarks/train_speed.py --config wgan-gp64 # WGAN-GP, 5 critic steps (torch_wgan_gp.py anchor)
     python benchmarks/train_speed.py --precision mixed_bfloat16  # reported apart from float32
     python benchmarks/train_speed.py --quick --threads default 2,1 2,2 1,2 --onednn default off
+    python benchmarks/train_speed.py --quick --backend tensorflow jax torch   # the same networks on each backend
 
 What is timed: whole training iterations of the package's public API (`DCGAN.fit`
 on one in-memory batch, so the figure is the model's compute, not the input
@@ -22,23 +23,32 @@ generator step runs G and D forward and backward (D's backward only for its inpu
 1x forward; G's: 2x). WGAN-GP's iteration is estimated the same way in
 `iteration_flops`; images/s always counts the images of one generator update.
 
-Thread settings (`--threads intra,inter`) and oneDNN (`--onednn on|off`, the
-environment variable TF_ENABLE_ONEDNN_OPTS, read when TensorFlow is imported) must be
-fixed before TensorFlow starts, so with more than one setting each one is measured
-in a child process running this script with that single setting.
+Thread settings (`--threads intra,inter`), oneDNN (`--onednn on|off`, the
+environment variable TF_ENABLE_ONEDNN_OPTS, read when TensorFlow is imported) and the
+Keras backend (`--backend`, KERAS_BACKEND, read when Keras is imported) must be fixed
+before the process starts its libraries, so with more than one setting each one is
+measured in a child process running this script with that single setting. On JAX and
+PyTorch only Keras' own `jit_compile="auto"` is measured (jax.jit on, torch.compile off).
+
+The table goes to benchmarks/README.md (section "train-speed", per CPU kind) and the run to
+benchmarks/LOG.md (`results.record`).
 """
 
 import argparse
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import results  # noqa: E402
+
 # The reference PyTorch scripts (the GANs 101 article's DCGAN), kept outside the repository, and the
 # interpreter they run in: this one by default (the test requirements install torch 2.13.0).
 BENCH = os.environ.get("KERAS_GANS_ANCHOR_DIR", os.path.join(os.path.dirname(ROOT), "shared", "bench"))
@@ -159,27 +169,11 @@ def digits_file():
     return path
 
 
-def cpu_name():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def cpu_kind():
-    """"AVX-512" or "AVX2 only" (or the architecture), and any ISA cap set by environment variable."""
-    try:
-        flags = open("/proc/cpuinfo").read()
-    except OSError:
-        flags = ""
-    kind = "AVX-512" if "avx512f" in flags else "AVX2 only" if "avx2" in flags else platform.machine()
+def cpu_caps():
+    """The instruction-set caps set by environment variable, if any (they narrow the CPU kind)."""
     caps = [f"{name}={os.environ[name]}" for name in ("ONEDNN_MAX_CPU_ISA", "ATEN_CPU_CAPABILITY")
             if name in os.environ]
-    return kind + (f" (held to narrower paths: {', '.join(caps)}; oneDNN as in the table)" if caps else "")
+    return f"held to narrower paths: {', '.join(caps)}" if caps else ""
 
 
 def main(argv=None):
@@ -196,9 +190,11 @@ def main(argv=None):
                         help="TensorFlow's intra-op and inter-op thread counts, e.g. 2,1 (default: TF picks)")
     parser.add_argument("--onednn", nargs="+", choices=("default", "on", "off"), default=["default"],
                         help="TF_ENABLE_ONEDNN_OPTS (default: unset, which is on for x86 Linux)")
+    parser.add_argument("--backend", nargs="+", choices=("tensorflow", "jax", "torch"), default=["tensorflow"],
+                        help="Keras backends to time, each in its own process (default: tensorflow)")
     parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch anchor")
-    parser.add_argument("--results", default=os.path.join(ROOT, "benchmarks", "RESULTS.md"),
-                        help="Markdown file to append the table to ('' to skip)")
+    parser.add_argument("--results", default=os.path.join(ROOT, "benchmarks", "README.md"),
+                        help="the benchmarks README whose train-speed table is replaced ('' to skip)")
     parser.add_argument("--rows-out", default=None, help=argparse.SUPPRESS)  # used by measure_in_child
     args = parser.parse_args(argv)
     for threads in args.threads:
@@ -210,13 +206,14 @@ def main(argv=None):
     jit = args.jit or ("default" if args.quick else "both")
     load_before = os.getloadavg()
 
-    settings = [(threads, onednn) for onednn in args.onednn for threads in args.threads]
-    if len(settings) > 1:
+    settings = [(threads, onednn, backend) for backend in args.backend for onednn in args.onednn
+                for threads in args.threads]
+    if len(settings) > 1 or settings[0][2] != os.environ.get("KERAS_BACKEND", "tensorflow"):
         rows = []
-        for threads, onednn in settings:
-            rows += measure_in_child(args, steps, jit, threads, onednn)
+        for threads, onednn, backend in settings:
+            rows += measure_in_child(args, steps, jit, threads, onednn, backend)
     else:
-        rows = measure(args, steps, jit, *settings[0])
+        rows = measure(args, steps, jit, *settings[0][:2])
     if args.rows_out:
         with open(args.rows_out, "w") as f:
             json.dump(rows, f)
@@ -227,13 +224,12 @@ def main(argv=None):
 
     load = f"load average {load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after (1 min)"
     table = markdown_table(rows)
-    machine = (f"{cpu_name()}, {cpu_kind()}, {os.cpu_count()} cores, {load}; TensorFlow {tf.__version__}, "
-               f"Keras {keras.__version__}")
+    machine = (f"{os.cpu_count()} cores, {load}; TensorFlow {tf.__version__}, Keras {keras.__version__}"
+               + (f"; {cpu_caps()}" if cpu_caps() else ""))
     command = "python benchmarks/train_speed.py " + " ".join(argv if argv is not None else sys.argv[1:])
     print("\n" + table + "\n" + machine)
     if args.results:
-        with open(args.results, "a") as f:
-            f.write(f"\n### {time.strftime('%Y-%m-%d %H:%M')} `{command.strip()}`\n\n{machine}\n\n{table}\n")
+        results.record("train-speed", table + "\n\n" + machine, command=command.strip(), readme=args.results)
     return rows
 
 
@@ -251,14 +247,17 @@ def parse_threads(text):
     return intra, inter
 
 
-def measure_in_child(args, steps, jit, threads, onednn):
+def measure_in_child(args, steps, jit, threads, onednn, backend):
     """Runs `measure` for one setting in a fresh Python, where the setting can still take effect
-    (the child's `measure` sets TF_ENABLE_ONEDNN_OPTS before it imports TensorFlow)."""
-    rows_out = os.path.join("/tmp", f"keras_gans_speed_rows_{os.getpid()}.json")
+    (the child's `measure` sets TF_ENABLE_ONEDNN_OPTS before it imports TensorFlow; KERAS_BACKEND is
+    read when the child imports Keras)."""
+    rows_out = os.path.join(tempfile.gettempdir(), f"keras_gans_speed_rows_{os.getpid()}.json")
     command = [sys.executable, os.path.abspath(__file__), "--config", args.config, "--windows",
-               str(args.windows), "--steps", str(steps), "--jit", jit, "--precision", args.precision,
-               "--threads", threads, "--onednn", onednn, "--results", "", "--rows-out", rows_out]
-    subprocess.run(command + (["--no-torch"] if args.no_torch else []), check=True)
+               str(args.windows), "--steps", str(steps), "--jit", jit if backend == "tensorflow" else "default",
+               "--precision", args.precision, "--threads", threads, "--onednn", onednn, "--backend", backend,
+               "--results", "", "--rows-out", rows_out]
+    subprocess.run(command + (["--no-torch"] if args.no_torch else []), check=True,
+                   env={**os.environ, "KERAS_BACKEND": backend})
     with open(rows_out) as f:
         return json.load(f)
 
@@ -271,6 +270,7 @@ def measure(args, steps, jit, threads, onednn):
                                "benchmark from the command line.")
         os.environ["TF_ENABLE_ONEDNN_OPTS"] = "1" if onednn == "on" else "0"
     import keras
+    import numpy as np
     import tensorflow as tf
 
     thread_counts = parse_threads(threads)
@@ -285,8 +285,8 @@ def measure(args, steps, jit, threads, onednn):
     digits_path = digits_file() if use_torch and config["image_size"] == 32 else None
 
     shape = (config["batch_size"], config["image_size"], config["image_size"], config["channels"])
-    batch = tf.random.uniform(shape, -1.0, 1.0, seed=0)
-    dataset = tf.data.Dataset.from_tensors(batch).repeat()
+    batch = np.random.default_rng(0).uniform(-1.0, 1.0, shape).astype("float32")
+    dataset = tf.data.Dataset.from_tensors(batch).repeat()  # tf.data feeds fit on every Keras backend
 
     rows = []
     for jit in jit_modes:
@@ -307,7 +307,7 @@ def measure(args, steps, jit, threads, onednn):
         ours_median = statistics.median(ours)
         anchor_median = statistics.median(anchor) if anchor else None
         rows.append({
-            "config": args.config, "precision": args.precision,
+            "config": args.config, "backend": keras.backend.backend(), "precision": args.precision,
             "jit_compile": f"{gan.jit_compile}" + (" (auto)" if jit == "default" else ""),
             "threads intra,inter": threads, "oneDNN": onednn,
             "keras_gans images/s": round(ours_median, 1),

@@ -34,18 +34,19 @@ def test_threads_are_parsed_or_refused_with_a_teaching_message():
 
 
 def test_command_line_writes_a_table_row(tmp_path):
-    results = tmp_path / "RESULTS.md"
+    readme = tmp_path / "README.md"
     rows = train_speed.main(["--config", "digits32", "--no-torch", "--steps", "1", "--windows", "1",
-                             "--jit", "off", "--results", str(results)])
+                             "--jit", "off", "--results", str(readme)])
     assert len(rows) == 1
     row = rows[0]
-    assert (row["config"], row["jit_compile"], row["threads intra,inter"], row["oneDNN"]) == (
-        "digits32", "False", "default", "default")
+    assert (row["config"], row["backend"], row["jit_compile"], row["threads intra,inter"], row["oneDNN"]) == (
+        "digits32", "tensorflow", "False", "default", "default")
     assert row["keras_gans images/s"] > 0 and row["PyTorch images/s"] == "-"
     # 32 px digits, width 64: 4 F_G + 8 F_D, counted from the layer shapes.
     assert row["GFLOP/image"] == pytest.approx(0.41, abs=0.01)
-    text = results.read_text()
-    assert "--config digits32 --no-torch" in text and "| digits32 | float32 | False | default |" in text
+    table = results.current_table("train-speed", results.cpu_kind(), str(readme))
+    assert "--config digits32 --no-torch" in table and "| digits32 | tensorflow | float32 | False | default |" in table
+    assert "--config digits32" in (tmp_path / "LOG.md").read_text()
 
 
 def test_small_data_benchmark_writes_its_table_and_samples(tmp_path):
