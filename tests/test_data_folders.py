@@ -1,7 +1,6 @@
 """Image folders and CelebA folders: the shared crop/resize/cache path and every bad input."""
 
 import os
-import time
 import zipfile
 
 import numpy as np
@@ -188,11 +187,9 @@ def test_corrupt_and_truncated_files_are_named_or_skipped(tmp_path):
         f.write(whole[: len(whole) // 2])  # truncated, as by an interrupted unzip
     with open(os.path.join(folder, "000005.jpg"), "wb") as f:
         f.write(b"<html>quota exceeded</html>")  # not an image at all
-    start = time.perf_counter()
     with pytest.raises(ValueError, match=r"Could not decode 2 of 6 image files .*000002.jpg, .*000005.jpg\. "
                                          r".*skip_corrupt=True"):
         data.load_image_folder(folder, image_size=16, batch_size=2)
-    assert time.perf_counter() - start < 30
     with pytest.warns(UserWarning, match=r"Skipped 2 of 6 image files .*000002.jpg, .*000005.jpg"):
         images = data.image_folder_arrays(folder, image_size=16, skip_corrupt=True)
     assert images.shape == (4, 16, 16, 3)

@@ -145,7 +145,7 @@ def test_a_short_run_does_not_measure_xla(monkeypatch):
 def test_time_jit_compile_times_both_settings_on_random_batches():
     config = runs.RunConfig.from_args({**SMALL, "model": "cdcgan", "batch_size": 8})
     seconds = runs.time_jit_compile(config, (32, 32, 1), steps=1, rounds=1)
-    assert set(seconds) == {True, False} and all(0 < value < 60 for value in seconds.values())
+    assert set(seconds) == {True, False} and all(np.isfinite(value) and value > 0 for value in seconds.values())
 
 
 # ------------------------------------------------------------ runs that never lose work
