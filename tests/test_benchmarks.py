@@ -175,3 +175,23 @@ def test_small_data_grey_color_table_subtracts_before_from_after(tmp_path, monke
     text = table_path.read_text()
     assert text.startswith("# DiffAugment's color on grey digits")
     assert "| wgan-gp | 1,000 | 25.50 / 0.900 / 50% | 20.00 / 0.900 / 50% | -5.50 |" in text
+
+
+def test_a_new_command_or_kind_goes_beside_its_benchmark_and_folders_stay_out(tmp_path, monkeypatch):
+    readme = tmp_path / "README.md"
+    readme.write_text("# Benchmarks\n\n## Speed\n\n<!-- results: speed, AVX-512 -->\nold\n<!-- end results -->\n\n"
+                      "## GPU\n\nNot yet run.\n<!-- results: gpu -->\n\n## Last\n")
+    monkeypatch.setattr(results, "cpu_kind", lambda: "AVX2-only")
+    argv = ["--quick", "--output", "/tmp/run_folder", "--results=/tmp/README.md"]
+    assert results.section("speed", argv) == "speed --quick"
+    assert results.script_command(os.path.join(results.HERE, "speed.py"), argv) == "python benchmarks/speed.py --quick"
+    for name, kind in (("speed", None), (results.section("speed", argv), None), ("gpu", "GPU: H100"), ("other", None)):
+        results.record(name, f"| {name} |", command="c", readme=str(readme), kind=kind)
+    text = readme.read_text()
+    places = ["<!-- results: speed, AVX-512 -->", "<!-- results: speed, AVX2-only -->",
+              "<!-- results: speed --quick, AVX2-only -->", "## GPU", "<!-- results: gpu, GPU: H100 -->", "## Last",
+              "<!-- results: other, AVX2-only -->"]
+    assert [text.index(place) for place in places] == sorted(text.index(place) for place in places)
+    assert results.current_table("speed", "AVX-512", str(readme)) == "old\n"  # another kind's table is kept
+    assert "GPU: H100, " in text and "AVX2-only (" in text  # a CPU kind is followed by the CPU's name
+    assert "/tmp/" not in text
