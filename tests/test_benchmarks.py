@@ -264,3 +264,17 @@ def test_pipeline_table_gives_every_round_and_the_ratio_of_medians():
     assert "| 300 / 400 / 500 | 400 / 500 / 600 (decodes again) | 200 MB main + 100 MB per worker |" in table
     assert "| 900 / 1,200 / 1,500 | 50,000 / 100,000 / 150,000 (uint8 cache) |" in table
     assert table.endswith("| ratio of medians | **3.0x** | **200x** | |")
+
+
+def test_the_benchmarks_readme_has_a_place_for_every_benchmark_and_no_machine_paths():
+    import glob
+    import re
+
+    text = open(results.README).read()
+    assert text.count("<!-- results: ") == len(list(results._tables(text)))  # every table is closed
+    in_readme = {name.split()[0] for name, _ in results._tables(text)}
+    recorded = set()
+    for script in glob.glob(os.path.join(results.HERE, "*.py")):
+        recorded |= set(re.findall(r'(?:section|record)\("([\w-]+)"', open(script).read()))
+    assert recorded and recorded <= in_readme, recorded - in_readme
+    assert not re.search(r"/(tmp|work|home|root)/", text)
