@@ -1,7 +1,7 @@
 """Standing statistics for the generator's moving average: digits FID with and without them.
 
     python benchmarks/ema_statistics.py                  # seeds 0 and 1, scored after 8, 16 and 32 epochs
-    python benchmarks/ema_statistics.py --epochs 1 --seeds 0 --results /tmp/ema.md    # a quick look
+    python benchmarks/ema_statistics.py --epochs 1 --seeds 0 --results /tmp/README.md    # a quick look
 
 With `ema=`, the averaged generator's batch-norm layers hold the average of the
 generator's moving statistics, which are not the statistics of the averaged weights.
@@ -28,33 +28,25 @@ Scoring does not change training: the run trains with `standing_statistics=False
 recompute works on the average between steps, and the average's own statistics are put
 back after each score, so every later score starts from the plain average.
 
-Appends a table to --results with the date, the command and the CPU kind.
+The table is recorded in benchmarks/README.md, section "Small data, DiffAugment and EMA" (one
+table per command and CPU kind), and the run in benchmarks/LOG.md (`results.record`). The scores
+are of a fixed, seeded number of steps, so they do not depend on the machine's load.
 """
 
 import argparse
 import os
 import sys
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
+import results  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SETTINGS = {"image_size": 32, "latent_dim": 128, "width": 32, "batch_size": 32, "learning_rate": 6e-4,
             "beta_1": 0.5, "ema": 0.999}
 COLUMNS = ("live", "live, standing", "EMA", "EMA, standing")
-
-
-def cpu_kind():
-    """The CPU's name and whether it has AVX-512 (`grep -c avx512 /proc/cpuinfo` > 0)."""
-    with open("/proc/cpuinfo") as f:
-        lines = f.read().splitlines()
-    name = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), "unknown")
-    avx512 = sum("avx512" in line for line in lines)
-    kind = "AVX-512" if avx512 else "AVX2 only (no AVX-512)"
-    return f"{name}, {os.cpu_count()} cores, {kind} (grep -c avx512 /proc/cpuinfo = {avx512})"
 
 
 def with_standing_statistics(generator):
@@ -116,17 +108,17 @@ def run(seed, epochs, num_images, width, num_samples, real_statistics):
     return scorer.scores, int(dataset.cardinality())
 
 
-def markdown(results, steps_per_epoch):
+def markdown(scores, steps_per_epoch):
     """One row per (seed, epoch) and a mean row per epoch; lower is better."""
     lines = ["| seed | epochs | steps | " + " | ".join(COLUMNS) + " |", "|" + " --- |" * (3 + len(COLUMNS))]
-    seeds = sorted(results)
-    epochs = sorted(results[seeds[0]])
+    seeds = sorted(scores)
+    epochs = sorted(scores[seeds[0]])
     for epoch in epochs:
         for seed in seeds:
-            cells = " | ".join(f"{results[seed][epoch][c]:.2f}" for c in COLUMNS)
+            cells = " | ".join(f"{scores[seed][epoch][c]:.2f}" for c in COLUMNS)
             lines.append(f"| {seed} | {epoch} | {epoch * steps_per_epoch:,} | {cells} |")
         if len(seeds) > 1:
-            cells = " | ".join(f"**{np.mean([results[s][epoch][c] for s in seeds]):.2f}**" for c in COLUMNS)
+            cells = " | ".join(f"**{np.mean([scores[s][epoch][c] for s in seeds]):.2f}**" for c in COLUMNS)
             lines.append(f"| mean | {epoch} | {epoch * steps_per_epoch:,} | {cells} |")
     return "\n".join(lines)
 
@@ -139,31 +131,25 @@ def main(argv=None):
     parser.add_argument("--width", type=int, default=SETTINGS["width"])
     parser.add_argument("--num-samples", type=int, default=1000, help="generated (and real) digits per FID")
     parser.add_argument("--output", default="/tmp/keras_gans_ema_statistics", help="for the real statistics")
-    parser.add_argument("--results", default=os.path.join(ROOT, "benchmarks", "RESULTS_ema.md"))
+    parser.add_argument("--results", default=results.README, help="the benchmarks README to record into ('' to skip)")
     args = parser.parse_args(argv)
     os.makedirs(args.output, exist_ok=True)
     real_statistics = os.path.join(args.output, f"mnist5k_digits_{args.num_samples}.npz")
 
-    results = {}
+    scores = {}
     for seed in args.seeds:
         print(f"seed {seed}", flush=True)
-        results[seed], steps_per_epoch = run(seed, args.epochs, args.num_images, args.width, args.num_samples,
-                                             real_statistics)
-    command = "python benchmarks/ema_statistics.py" + (" " + " ".join(argv) if argv else "")
+        scores[seed], steps_per_epoch = run(seed, args.epochs, args.num_images, args.width, args.num_samples,
+                                            real_statistics)
     settings = dict(SETTINGS, width=args.width)
-    section = (f"\n### {time.strftime('%Y-%m-%d %H:%M')} `{command}`\n\n{cpu_kind()}. DCGAN, {settings}, "
-               f"{args.num_images or 5000:,} digits, {steps_per_epoch} steps an epoch. Digits FID of "
-               f"{args.num_samples:,} samples (latents of seed 0) against the first {args.num_samples:,} "
-               "real digits (lower is better).\n\n" + markdown(results, steps_per_epoch) + "\n")
-    print(section)
-    new = not os.path.exists(args.results)
-    with open(args.results, "a") as f:
-        if new:
-            f.write("# The moving average's batch-norm statistics: digits FID with and without recomputing them\n\n"
-                    "Appended by `benchmarks/ema_statistics.py` (its docstring says what each column is).\n")
-        f.write(section)
-    print(f"Appended to {args.results}")
-    return results
+    table = (f"DCGAN, {settings}, {args.num_images or 5000:,} digits, {steps_per_epoch} steps an epoch. Digits FID "
+             f"of {args.num_samples:,} samples (latents of seed 0) against the first {args.num_samples:,} real digits "
+             "(lower is better).\n\n" + markdown(scores, steps_per_epoch))
+    print(table)
+    if args.results:
+        results.record(results.section("ema-statistics", argv), table, command=results.script_command(__file__, argv),
+                       readme=args.results)
+    return scores
 
 
 if __name__ == "__main__":

@@ -13,18 +13,23 @@
   real), plus the timed Frechet distance of two 2048-d statistics.
 
 Without --generator, an untrained default generator is used (the time is the same).
-Wall time and process CPU time (summed over threads) are both printed: on a
+Wall time and process CPU time (summed over threads) are both reported: on a
 shared machine the wall time grows with the other work, the CPU time much less.
+The table is recorded in benchmarks/README.md, section "Evaluation" (one table per command
+and CPU kind), and the run in benchmarks/LOG.md (`results.record`).
 """
 
 import argparse
 import os
+import sys
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
+import results  # noqa: E402
 
 from keras_gans import evaluation, generation, networks  # noqa: E402
 
@@ -60,6 +65,7 @@ def main(argv=None):
     parser.add_argument("--inception-images", type=int, default=200)
     parser.add_argument("--fid-inception-weights", default=None)
     parser.add_argument("--skip", nargs="*", default=(), choices=("digits", "inception_v3", "fid_inception"))
+    parser.add_argument("--results", default=results.README, help="the benchmarks README to record into ('' to skip)")
     args = parser.parse_args(argv)
 
     keras.utils.set_random_seed(0)
@@ -83,13 +89,17 @@ def main(argv=None):
         seconds = per_image * total_images + sqrtm_seconds
         rows.append((name, f"{seconds:.0f} (extrapolated from {args.inception_images} images)",
                      f"{cpu_per_image * total_images:.0f}", f"{1 / per_image:.1f}", "-"))
-    print(f"\nOne FID evaluation: {args.num_images} generated + 5000 real images, 32 px digits, this CPU "
-          f"({os.cpu_count()} cores)")
-    print("| feature extractor | wall seconds | CPU seconds (all threads) | images / s | FID |")
-    print("| --- | --- | --- | --- | --- |")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
-    print(f"Frechet distance of two 2048-d statistics (matrix square root): {sqrtm_seconds:.1f} s")
+    lines = [f"One FID evaluation: {args.num_images} generated + 5000 real images, 32 px digits, "
+             f"{os.cpu_count()} cores.", "",
+             "| feature extractor | wall seconds | CPU seconds (all threads) | images / s | FID |",
+             "| --- | --- | --- | --- | --- |", *("| " + " | ".join(row) + " |" for row in rows), "",
+             f"Frechet distance of two 2048-d statistics (matrix square root): {sqrtm_seconds:.1f} s"]
+    table = "\n".join(lines)
+    print("\n" + table)
+    if args.results:
+        results.record(results.section("evaluation-speed", argv), table,
+                       command=results.script_command(__file__, argv), readme=args.results)
+    return rows
 
 
 if __name__ == "__main__":

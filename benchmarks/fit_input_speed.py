@@ -17,6 +17,8 @@ If the pipeline never starves training, the two steps/s are equal up to noise.
 
 Both sources are traced once before timing (2 steps each), so no epoch pays for tracing.
 Each epoch is timed inside `fit`, from its first step's start to its last step's end.
+The tables are recorded in benchmarks/README.md, section "Input pipeline" (one table per command
+and CPU kind), and the run in benchmarks/LOG.md (`results.record`).
 """
 
 import argparse
@@ -27,7 +29,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from train_speed import keras_window, markdown_table  # noqa: E402  (the benchmarks folder is on the path now)
+import results  # noqa: E402  (the benchmarks folder is on the path now)
+from train_speed import keras_window, markdown_table  # noqa: E402
 
 CASES = {
     # name: image size, channels, batch, width (latent 128 for both)
@@ -52,7 +55,7 @@ def load(case, folder, num_images):
 def timed_fit(gan, dataset, steps):
     """Seconds of one `fit` epoch of `steps` steps, timed inside `fit` (first step's start to
     last step's end: `train_speed.keras_window`), so the start/end stall of some `fit`
-    calls on this machine (RESULTS.md) is left out and only training and input remain."""
+    calls on this machine (benchmarks/LOG.md, 2026-11-23) is left out and only training and input remain."""
     return keras_window(gan, dataset, steps)
 
 
@@ -102,9 +105,7 @@ def main(argv=None):
     parser.add_argument("--folder", default="/tmp/keras_gans_fit_input/img_align_celeba")
     parser.add_argument("--num-images", type=int, default=2000, help="JPEGs in the folder case")
     parser.add_argument("--epochs", type=int, default=3, help="epochs of each case (first reported apart)")
-    parser.add_argument("--results", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                          "RESULTS_pipeline.md"),
-                        help="Markdown file to append the tables to ('' to skip)")
+    parser.add_argument("--results", default=results.README, help="the benchmarks README to record into ('' to skip)")
     args = parser.parse_args(argv)
     load_before = os.getloadavg()[0]
     cases = ["digits", "folder"] if args.case == "both" else [args.case]
@@ -113,14 +114,12 @@ def main(argv=None):
         case_rows, summary = run_case(case, args.folder, args.num_images, args.epochs)
         rows += case_rows
         summaries.append(summary)
-    command = "python benchmarks/fit_input_speed.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    text = (f"\n### {time.strftime('%Y-%m-%d %H:%M')} `{command.strip()}`\n\n"
-            f"{os.cpu_count()} cores, load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after "
-            f"(1 min)\n\n{markdown_table(rows)}\n\n{markdown_table(summaries)}\n")
+    text = (f"{os.cpu_count()} cores, load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after "
+            f"(1 min)\n\n{markdown_table(rows)}\n\n{markdown_table(summaries)}")
     print(text)
     if args.results:
-        with open(args.results, "a") as f:
-            f.write(text)
+        results.record(results.section("fit-input-speed", argv), text, command=results.script_command(__file__, argv),
+                       readme=args.results)
     return rows, summaries
 
 

@@ -3,7 +3,7 @@
     python benchmarks/loss_step_cost.py                       # the tutorials' quick networks (about 2 minutes)
     python benchmarks/loss_step_cost.py --config compare-quick  # `keras-gans compare --quick`'s networks
     python benchmarks/loss_step_cost.py --config celeba64     # full mode's 64 px networks (slow on a CPU)
-    ONEDNN_MAX_CPU_ISA=AVX2 python benchmarks/loss_step_cost.py   # as on an AVX2-only laptop
+    TF_ENABLE_ONEDNN_OPTS=0 python benchmarks/loss_step_cost.py   # TensorFlow as on AVX2-only CPUs
 
 Every variant is built by `keras_gans.models.build_gan` (the networks it is meant to
 train: the DCGAN pair for DCGAN, LSGAN and WGAN, the same with layer norm in the
@@ -24,22 +24,22 @@ forward and backward, D's backward for its input only):
     WGAN-GP               5 (F_G + 12 F_D) + 3 F_G + 2 F_D = 8 F_G + 62 F_D (the penalty's double backward)
 
 Only convolutions are counted (SAGAN's attention products and the spectral-norm power
-iterations are not), so SAGAN's count is a lower bound. The table goes to stdout and is
-appended to `benchmarks/RESULTS_losses.md`, with the CPU's name, whether it has
-AVX-512, `ONEDNN_MAX_CPU_ISA` and the load average.
+iterations are not), so SAGAN's count is a lower bound. The table is printed and recorded in
+benchmarks/README.md, section "The loss variants' step cost" (one table per command and CPU
+kind, with the load average and any instruction-set cap), and the run in benchmarks/LOG.md
+(`results.record`).
 """
 
 import argparse
 import os
-import platform
 import statistics
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from train_speed import forward_flops  # noqa: E402  (unwraps SpectralNormalization for SAGAN)
+import results  # noqa: E402
+from train_speed import cpu_caps, forward_flops  # noqa: E402  (forward_flops unwraps SpectralNormalization)
 
 VARIANTS = ("dcgan", "lsgan", "wgan", "wgan-gp", "sagan")
 CONFIGS = {
@@ -59,24 +59,6 @@ def step_flops(variant, gan):
     if variant == "wgan-gp":
         return (8 * f_g + 62 * f_d) / 1e9
     return (4 * f_g + 8 * f_d) / 1e9
-
-
-def cpu_description():
-    """'<model name>, N cores, AVX-512 yes/no (grep -c avx512 /proc/cpuinfo = k)[, ONEDNN_MAX_CPU_ISA=...]'."""
-    name, avx512 = platform.processor() or platform.machine(), 0
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    name = line.split(":", 1)[1].strip()
-                avx512 += "avx512" in line
-    except OSError:
-        pass
-    text = (f"{name}, {os.cpu_count()} cores, AVX-512 {'yes' if avx512 else 'no'} "
-            f"(grep -c avx512 /proc/cpuinfo = {avx512})")
-    if os.environ.get("ONEDNN_MAX_CPU_ISA"):
-        text += f", ONEDNN_MAX_CPU_ISA={os.environ['ONEDNN_MAX_CPU_ISA']}"
-    return text
 
 
 def time_steps(gan, dataset, steps):
@@ -144,8 +126,7 @@ def main(argv=None):
     parser.add_argument("--models", default=",".join(VARIANTS), help="comma-separated variants (first = 1.0x)")
     parser.add_argument("--steps", type=int, default=20, help="train_steps per timed window")
     parser.add_argument("--windows", type=int, default=3)
-    parser.add_argument("--results", default=os.path.join(ROOT, "benchmarks", "RESULTS_losses.md"),
-                        help="Markdown file to append the table to ('' to skip)")
+    parser.add_argument("--results", default=results.README, help="the benchmarks README to record into ('' to skip)")
     args = parser.parse_args(argv)
     variants = args.models.split(",")
     for variant in variants:
@@ -159,16 +140,15 @@ def main(argv=None):
     import tensorflow as tf
 
     config = CONFIGS[args.config]
-    machine = (f"{cpu_description()}; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after "
-               f"(1 min); TensorFlow {tf.__version__}, Keras {keras.__version__}, float32, no XLA")
+    machine = (f"{os.cpu_count()} cores, load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after "
+               f"(1 min); TensorFlow {tf.__version__}, Keras {keras.__version__}, float32, no XLA"
+               + (f"; {cpu_caps()}" if cpu_caps() else ""))
     settings = ", ".join(f"{key} {value}" for key, value in config.items())
-    table = markdown_table(rows)
-    command = "python benchmarks/loss_step_cost.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    print(f"\n{table}\n\n{machine}\n{settings}")
+    text = f"{machine}; {settings}; median of {args.windows} windows of {args.steps} steps\n\n{markdown_table(rows)}"
+    print("\n" + text)
     if args.results:
-        with open(args.results, "a") as f:
-            f.write(f"\n### {time.strftime('%Y-%m-%d %H:%M')} `{command.strip()}`\n\n{machine}; {settings}; "
-                    f"median of {args.windows} windows of {args.steps} steps\n\n{table}\n")
+        results.record(results.section("loss-step-cost", argv), text, command=results.script_command(__file__, argv),
+                       readme=args.results)
     return rows
 
 

@@ -19,8 +19,10 @@ time and reports:
   ratios). About 1: the generator draws new landscapes; well below 1: it draws
   near-copies of its training pictures (memorisation).
 
-Each run's 36 samples go to `--output`/<count>_<size>px.png. The table is printed
-and appended to `benchmarks/RESULTS_own_images.md` with the CPU's name.
+Each run's 36 samples go to `--output`/<count>_<size>px.png. The table is printed and
+recorded in benchmarks/README.md, section "Your own images" (one table per command and CPU
+kind, with the load average: the steps a run gets in its time depend on it), and the run in
+benchmarks/LOG.md (`results.record`).
 """
 
 import argparse
@@ -33,7 +35,7 @@ sys.path.insert(0, os.path.join(ROOT, "datasets"))
 sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
 
 import make_landscapes  # noqa: E402
-from loss_step_cost import cpu_description  # noqa: E402
+import results  # noqa: E402
 
 
 def small(images, size=8):
@@ -98,7 +100,7 @@ def main(argv=None):
     parser.add_argument("--sizes", default="32,64")
     parser.add_argument("--seconds", type=float, default=180)
     parser.add_argument("--output", default="/tmp/keras_gans_own_images")
-    parser.add_argument("--results", default=os.path.join(ROOT, "benchmarks", "RESULTS_own_images.md"))
+    parser.add_argument("--results", default=results.README, help="the benchmarks README to record into ('' to skip)")
     args = parser.parse_args(argv)
     os.makedirs(args.output, exist_ok=True)
     load = os.getloadavg()[0]
@@ -107,12 +109,11 @@ def main(argv=None):
     header = list(rows[0])
     table = "\n".join(["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
                       + ["| " + " | ".join(str(row[key]) for key in header) + " |" for row in rows])
-    machine = f"{cpu_description()}; load average {load:.1f} before, {os.getloadavg()[0]:.1f} after (1 min)"
-    command = "python benchmarks/own_images.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    print(f"\n{table}\n\n{machine}")
+    text = f"{os.cpu_count()} cores, load average {load:.1f} before, {os.getloadavg()[0]:.1f} after (1 min)\n\n{table}"
+    print("\n" + text)
     if args.results:
-        with open(args.results, "a") as f:
-            f.write(f"\n### {time.strftime('%Y-%m-%d %H:%M')} `{command.strip()}`\n\n{machine}\n\n{table}\n")
+        results.record(results.section("own-images", argv), text, command=results.script_command(__file__, argv),
+                       readme=args.results)
     return rows
 
 

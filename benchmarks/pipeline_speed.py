@@ -17,11 +17,11 @@ files) and serve 64x64 batches of 128 normalised to [-1, 1]:
 Each side runs in its own process so its peak memory (max resident set size; the
 anchor's largest DataLoader worker apart) is its own, and the sides alternate for
 `--rounds` rounds so that a busy spell on a shared machine does not fall on one
-side only. Prints one JSON line per run, then a summary with the ratio of medians.
-Results and the command: benchmarks/RESULTS_pipeline.md.
+side only. Prints one JSON line per run, then a table of every round and the ratio of
+medians, which is recorded in benchmarks/README.md, section "Input pipeline" (one table per
+command and CPU kind), and the run in benchmarks/LOG.md (`results.record`).
 
-    python benchmarks/pipeline_speed.py --num-images 5000
-    python benchmarks/pipeline_speed.py --num-images 5000
+    python benchmarks/pipeline_speed.py --num-images 5000 --rounds 3
 """
 
 import argparse
@@ -34,6 +34,9 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import results as recorder  # noqa: E402
 
 
 def make_folder(folder, num_images, seed=0):
@@ -146,7 +149,35 @@ def run_torch_anchor(folder, num_images, image_size, batch_size, epochs):
             "peak_rss_mb": own, "peak_rss_worker_mb": workers, "torch": torch.__version__}
 
 
-def main():
+def markdown(runs, image_size, batch_size):
+    """The table of the rounds: images/s of each side's first and later epochs, peak memory, ratio of medians."""
+    def rates(side, key):
+        return sorted(run[key] for run in runs[side])
+
+    def median(side, key):
+        return statistics.median(run[key] for run in runs[side])
+
+    rounds = len(runs["keras_gans"])
+    lines = [f"| | first epoch, images/s ({rounds} rounds) | later epoch, images/s ({rounds} rounds) | peak memory |",
+             "| --- | --- | --- | --- |"]
+    sides = (("torch", f"anchor: PIL Resize({image_size}) + CenterCrop({image_size}) + Normalize, DataLoader, 2 "
+                       "workers", "decodes again",
+              f"{median('torch', 'peak_rss_mb'):.0f} MB main + {median('torch', 'peak_rss_worker_mb'):.0f} MB per "
+              "worker"),
+             ("keras_gans", f"`load_image_folder(folder, {image_size}, batch_size={batch_size})`", "uint8 cache",
+              f"{median('keras_gans', 'peak_rss_mb'):.0f} MB ({median('keras_gans', 'rss_before_loading_mb'):.0f} MB "
+              "of it is TensorFlow before any image is read)"))
+    for side, label, later, memory in sides:
+        first = " / ".join(f"{rate:,}" for rate in rates(side, "first_epoch_images_per_s"))
+        cached = " / ".join(f"{rate:,}" for rate in rates(side, "cached_epoch_images_per_s") if rate)
+        lines.append(f"| {label} | {first} | {cached} ({later}) | {memory} |")
+    ratios = [median("keras_gans", key) / median("torch", key)
+              for key in ("first_epoch_images_per_s", "cached_epoch_images_per_s")]
+    lines.append(f"| ratio of medians | **{ratios[0]:.1f}x** | **{ratios[1]:.0f}x** | |")
+    return "\n".join(lines)
+
+
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folder", default="/tmp/keras_gans_pipeline_bench/img_align_celeba")
     parser.add_argument("--num-images", type=int, default=5000)
@@ -156,8 +187,9 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="alternating runs of each side")
     parser.add_argument("--torch-python", default=os.environ.get("KERAS_GANS_TORCH_PYTHON", sys.executable),
                         help="a Python with torch and Pillow for the anchor")
+    parser.add_argument("--results", default=recorder.README, help="the benchmarks README to record into ('' to skip)")
     parser.add_argument("--side", choices=("keras_gans", "torch"), default=None, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     settings = (args.folder, args.num_images, args.image_size, args.batch_size, args.epochs)
     if args.side == "keras_gans":
         print(json.dumps(run_keras_gans(*settings)))
@@ -166,6 +198,7 @@ def main():
         print(json.dumps(run_torch_anchor(*settings)))
         return
 
+    load_before = os.getloadavg()[0]
     start = time.perf_counter()
     make_folder(args.folder, args.num_images)
     made = time.perf_counter() - start
@@ -190,6 +223,13 @@ def main():
                         "ratio_of_medians": round(statistics.median(ours) / statistics.median(anchor), 2)}
     summary["goal"] = "first epoch >= 2x the anchor, cached epochs > 20,000 images/s"
     print(json.dumps(summary))
+    table = (f"{args.num_images:,} CelebA-shaped JPEGs (178x218) served as {args.image_size}x{args.image_size} "
+             f"batches of {args.batch_size}; {os.cpu_count()} cores, load average {load_before:.1f} before, "
+             f"{os.getloadavg()[0]:.1f} after (1 min).\n\n{markdown(results, args.image_size, args.batch_size)}")
+    print(table)
+    if args.results:
+        recorder.record(recorder.section("pipeline-speed", argv), table,
+                        command=recorder.script_command(__file__, argv), readme=args.results)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ and prints the 10 operation types with the most time of their own, as a share of
 operation time (TensorFlow runs independent ops side by side on its threads, so its op
 time can exceed the wall-clock time). keras_gans runs through `DCGAN.fit`; the PyTorch
 side repeats the reference PyTorch script's float32 step (`shared/bench/seed_torch_dcgan.py`) on its
-networks.
+networks. It prints its tables and records nothing; benchmarks/README.md, section "Profiling",
+summarises the runs in benchmarks/LOG.md.
 """
 
 import argparse

@@ -12,8 +12,10 @@
 3. Both sample sets get the package's offline score, the digits FID (features of
    the shipped digits classifier, 1,000 samples against the 5,000 real digits; lower
    is better). Real digits against real digits give the floor.
-The two runs take turns, never run at once; grids of both are written beside the
-results for a person to look at.
+The two runs take turns, never run at once; grids of both are written to --output for a
+person to look at. The table is recorded in benchmarks/README.md, section "Quality at equal
+time" (one table per command and CPU kind: `--seconds 600` does not replace the 150 s table),
+and the run in benchmarks/LOG.md (`results.record`).
 """
 
 import argparse
@@ -27,6 +29,7 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import results  # noqa: E402
 from train_speed import BENCH, TORCH_PYTHON, digits_file  # noqa: E402
 
 
@@ -43,7 +46,7 @@ def main(argv=None):
     parser.add_argument("--generator", default=None, help="score this generator instead of training one")
     parser.add_argument("--train-args", default="", help="extra options for `keras-gans train`")
     parser.add_argument("--output", default="/tmp/keras_gans_quality", help="folder for samples and grids")
-    parser.add_argument("--results", default=os.path.join(ROOT, "benchmarks", "RESULTS.md"))
+    parser.add_argument("--results", default=results.README, help="the benchmarks README to record into ('' to skip)")
     args = parser.parse_args(argv)
     os.makedirs(args.output, exist_ok=True)
 
@@ -90,14 +93,12 @@ def main(argv=None):
     line = (f"| {args.seconds:.0f} s anchor | {anchor_fid:.2f} | {who} | "
             f"{'-' if ours_seconds is None else f'{ours_seconds:.0f} s'} | {ours_fid:.2f} | "
             f"{anchor_fid / ours_fid:.2f}x | {floor:.2f} |")
-    print("| anchor | anchor digits FID | keras_gans | its wall-clock | its digits FID | anchor / ours | "
-          "real vs real |\n" + line)
+    table = ("| anchor | anchor digits FID | keras_gans | its wall-clock | its digits FID | anchor / ours | "
+             "real vs real |\n|" + " --- |" * 7 + "\n" + line)
+    print(table)
     if args.results:
-        with open(args.results, "a") as f:
-            f.write(f"\n### {time.strftime('%Y-%m-%d %H:%M')} `python benchmarks/quality_vs_anchor.py "
-                    f"{' '.join(argv if argv is not None else sys.argv[1:])}`\n\n"
-                    "| anchor | anchor digits FID | keras_gans | its wall-clock | its digits FID | "
-                    "anchor / ours | real vs real |\n|" + " --- |" * 7 + "\n" + line + "\n")
+        results.record(results.section("quality-vs-anchor", argv), table,
+                       command=results.script_command(__file__, argv), readme=args.results)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,15 @@
 """Where the benchmarks keep their figures: the current table of each, per CPU kind, and a dated log of every run.
 
-    from results import record
-    record("compare-quick", table, command="python benchmarks/compare_quick.py")
+    from results import record, section
+    record(section("small-data", argv), table)   # argv: the script's options
 
 - `benchmarks/README.md` holds the **current** table of each benchmark for each CPU kind, between
   markers that `record` replaces: `<!-- results: NAME, KIND -->` ... `<!-- end results -->`. The
   README, the tutorials and the model cards link to these tables (or quote them, with a test that
-  the quote matches).
+  the quote matches). NAME is the benchmark and the options that say what it measured
+  (`section`): one current table per command, so `small_data.py --grey-color` does not replace
+  the table of `small_data.py`. A new table goes after the other tables of the same command, else
+  after those of the same benchmark (or its placeholder, `<!-- results: NAME -->`), else at the end.
 - `benchmarks/LOG.md` keeps every run, dated, with its command and CPU kind, newest last.
 
 The CPU kind is what decides TensorFlow's speed on these machines: "AVX-512" (TensorFlow uses its
@@ -24,6 +27,11 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 README = os.path.join(HERE, "README.md")
 LOG = os.path.join(HERE, "LOG.md")
+CPU_KINDS = ("AVX-512", "AVX-512, oneDNN off", "AVX2-only")
+# Options that say where files are, not what is measured: left out of section names and recorded
+# commands (a folder on the machine that ran it means nothing to a reader).
+PLACES = ("--output", "--results", "--folder", "--workdir", "--fid-inception-weights")
+END = "<!-- end results -->"
 
 
 def cpu_flags():
@@ -66,6 +74,35 @@ def command_line(argv=None):
     return prefix + " ".join(["python", shlex.quote(script), *map(shlex.quote, argv[1:])])
 
 
+def measured_options(argv):
+    """`argv` (a script's options) without the options of `PLACES` and their values."""
+    kept, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg.split("=", 1)[0] in PLACES:
+            skip = "=" not in arg
+        else:
+            kept.append(arg)
+    return kept
+
+
+def section(name, argv=None):
+    """The section name of a run: `name` and the options that say what it measured.
+
+    Example:
+    >>> section("small-data", ["--steps", "300", "--output", "/tmp/sd", "--results=/tmp/README.md"])
+    'small-data --steps 300'
+    """
+    argv = sys.argv[1:] if argv is None else argv
+    return " ".join([name, *map(shlex.quote, measured_options(argv))])
+
+
+def script_command(script, argv=None):
+    """`python benchmarks/SCRIPT.py OPTIONS`, without the options of `PLACES` (`script`: the file's path)."""
+    return command_line([script, *measured_options(sys.argv[1:] if argv is None else argv)])
+
+
 def record(name, table, command=None, notes="", readme=README, log=None, kind=None):
     """Make `table` (Markdown) the current table of benchmark `name` for this CPU kind, and log the run.
 
@@ -75,24 +112,27 @@ def record(name, table, command=None, notes="", readme=README, log=None, kind=No
         command: the command that produced it (default: this process' own).
         notes: a line or two for the log (load, anything unusual).
         readme, log: the files (tests pass temporary ones; the log defaults to LOG.md beside the readme).
-        kind: the machine kind, for a run made elsewhere (e.g. "GPU: NVIDIA H100"); default:
-            this CPU's kind (`cpu_kind`).
+        kind: one of `CPU_KINDS`, or the machine of a run made elsewhere (e.g. "GPU: NVIDIA H100");
+            default: this CPU's kind (`cpu_kind`).
 
     Returns:
         The block written into `readme`.
     """
     log = log or os.path.join(os.path.dirname(os.path.abspath(readme)), "LOG.md")
-    machine = f"{kind}" if kind else f"{cpu_kind()} ({cpu_name()})"
     kind, date = kind or cpu_kind(), datetime.date.today().isoformat()
+    machine = f"{kind} ({cpu_name()})" if kind in CPU_KINDS else kind
     command = command or command_line()
-    block = (f"<!-- results: {name}, {kind} -->\n{machine}, {date}: `{command}`\n\n{table.strip()}\n"
-             "<!-- end results -->")
+    block = f"<!-- results: {name}, {kind} -->\n{machine}, {date}: `{command}`\n\n{table.strip()}\n{END}"
     text = open(readme).read() if os.path.exists(readme) else "# Benchmarks\n"
-    pattern = re.compile(rf"<!-- results: {re.escape(name)}, {re.escape(kind)} -->.*?<!-- end results -->", re.S)
+    pattern = re.compile(rf"<!-- results: {re.escape(name)}, {re.escape(kind)} -->.*?{END}", re.S)
     if pattern.search(text):
         text = pattern.sub(lambda _: block, text)
-    else:
-        text = text.rstrip() + f"\n\n{block}\n"
+    else:  # after the tables of the same command, else of the same benchmark, else at the end
+        places = list(_tables(text))
+        same = [end for other, end in places if other == name] or [
+            end for other, end in places if other.split()[0] == name.split()[0]]
+        end = same[-1] if same else len(text.rstrip())
+        text = text[:end] + f"\n\n{block}" + (text[end:] or "\n")
     with open(readme, "w") as f:
         f.write(text)
     with open(log, "a") as f:
@@ -101,9 +141,14 @@ def record(name, table, command=None, notes="", readme=README, log=None, kind=No
     return block
 
 
+def _tables(text):
+    """(name, end) of every table and every placeholder (`<!-- results: NAME -->`) in `text`, in order."""
+    for match in re.finditer(r"<!-- results: ([^>\n]+?)(, [^>\n]+)? -->", text):
+        yield match.group(1), text.index(END, match.end()) + len(END) if match.group(2) else match.end()
+
+
 def current_table(name, kind, readme=README):
     """The current table of benchmark `name` for CPU kind `kind` in `readme` (None if there is none)."""
     text = open(readme).read()
-    match = re.search(rf"<!-- results: {re.escape(name)}, {re.escape(kind)} -->\n(.*?)<!-- end results -->",
-                      text, re.S)
+    match = re.search(rf"<!-- results: {re.escape(name)}, {re.escape(kind)} -->\n(.*?){END}", text, re.S)
     return match.group(1) if match else None

@@ -13,8 +13,8 @@ in a timer, and a clock that marks the start and end of every step. It reports:
 - the time each callback spends in each hook (epoch end: samples, checkpoints, ...);
 - the estimate the command printed before training against the truth.
 
-The table goes to benchmarks/README.md (section "run-overhead", per CPU kind) and the
-run to benchmarks/LOG.md (`results.record`).
+The table is recorded in benchmarks/README.md, section "Run overhead" (`run-overhead` and the
+options that say what was measured, per CPU kind), and the run in benchmarks/LOG.md (`results.record`).
 """
 
 import argparse
@@ -135,7 +135,7 @@ def main(argv=None):
     print("slowest steps (step, epoch, seconds):", [(int(i) + 1, int(epochs[i]) + 1, round(float(steps[i]), 2))
                                                      for i in slow])
     if not args.no_record:
-        results.record("run-overhead", table)
+        results.record(results.section("run-overhead", argv), table, command=results.script_command(__file__, argv))
     return table
 
 

@@ -30,8 +30,8 @@ before the process starts its libraries, so with more than one setting each one 
 measured in a child process running this script with that single setting. On JAX and
 PyTorch only Keras' own `jit_compile="auto"` is measured (jax.jit on, torch.compile off).
 
-The table goes to benchmarks/README.md (section "train-speed", per CPU kind) and the run to
-benchmarks/LOG.md (`results.record`).
+The table is recorded in benchmarks/README.md, section "Speed" (`train-speed` and the options that
+say what was measured, per CPU kind), and the run in benchmarks/LOG.md (`results.record`).
 """
 
 import argparse
@@ -111,7 +111,7 @@ def keras_window(gan, dataset, steps):
     """Seconds of `steps` iterations inside one `fit` call: first step's start to last step's end.
 
     Starting or ending a `fit` call sometimes costs about 1.2 s more on the project's
-    machine (RESULTS.md); a user's single `fit` pays it once, so it is left out.
+    machine (benchmarks/LOG.md, 2026-11-23); a user's single `fit` pays it once, so it is left out.
     """
     import keras
 
@@ -226,10 +226,10 @@ def main(argv=None):
     table = markdown_table(rows)
     machine = (f"{os.cpu_count()} cores, {load}; TensorFlow {tf.__version__}, Keras {keras.__version__}"
                + (f"; {cpu_caps()}" if cpu_caps() else ""))
-    command = "python benchmarks/train_speed.py " + " ".join(argv if argv is not None else sys.argv[1:])
     print("\n" + table + "\n" + machine)
     if args.results:
-        results.record("train-speed", table + "\n\n" + machine, command=command.strip(), readme=args.results)
+        results.record(results.section("train-speed", argv), table + "\n\n" + machine,
+                       command=results.script_command(__file__, argv), readme=args.results)
     return rows
 
 

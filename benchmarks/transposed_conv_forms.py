@@ -10,14 +10,22 @@ meets kernel taps of one parity, so each of the four output phases is a 2x2
 convolution of the input, interleaved afterwards. This script checks that form equals
 `keras.layers.Conv2DTranspose(k=4, strides=2, padding="same")` and times one
 generator forward and backward (the DCGAN generator at 64 px, batch 128) both ways,
-alternating. Result on this project's machines: benchmarks/RESULTS.md.
+alternating. The table is recorded in benchmarks/README.md, section "Profiling" (one table per
+command and CPU kind), and the run in benchmarks/LOG.md (`results.record`).
 """
 
+import argparse
+import os
+import sys
 import time
 
 import keras
 import tensorflow as tf
 from keras import layers
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import results  # noqa: E402
 
 # Output row 2m takes input rows m-1 (tap 3) and m (tap 1); row 2m+1 takes m (tap 2) and m+1 (tap 0).
 PHASE_TAPS = ([3, 1], [2, 0])
@@ -51,13 +59,20 @@ def generator(conv_transpose, latent_dim=128, width=64):
     return keras.Model(z, conv_transpose(3, 4, strides=2, padding="same", use_bias=False, activation="tanh")(x))
 
 
-def main(batch=128, rounds=5):
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--rounds", type=int, default=5, help="timings of each form, alternating")
+    parser.add_argument("--results", default=results.README, help="the benchmarks README to record into ('' to skip)")
+    args = parser.parse_args(argv)
+    batch, rounds = args.batch_size, args.rounds
     reference = layers.Conv2DTranspose(5, 4, strides=2, padding="same", use_bias=False)
     phases = PhaseConv2DTranspose(5, 4, strides=2, padding="same", use_bias=False)
     x = tf.random.normal((2, 7, 7, 3))
     reference(x), phases(x)
     phases.kernel.assign(reference.kernel)
-    print(f"largest difference from Conv2DTranspose: {float(tf.reduce_max(tf.abs(reference(x) - phases(x)))):.1e}")
+    difference = float(tf.reduce_max(tf.abs(reference(x) - phases(x))))
+    print(f"largest difference from Conv2DTranspose: {difference:.1e}")
 
     z = tf.random.normal((batch, 128))
     steps = {}
@@ -78,9 +93,15 @@ def main(batch=128, rounds=5):
             start = time.perf_counter()
             step(z)[0].numpy()
             seconds[name].append(time.perf_counter() - start)
-    for name, times in seconds.items():
-        print(f"{name:22s} generator forward + backward, batch {batch}: best {min(times):.2f} s, "
-              f"median {sorted(times)[len(times) // 2]:.2f} s")
+    lines = [f"| form | generator forward + backward, batch {batch}: best of {rounds}, s | median, s |",
+             "| --- | --- | --- |"]
+    lines += [f"| {name} | {min(times):.2f} | {sorted(times)[len(times) // 2]:.2f} |"
+              for name, times in seconds.items()]
+    table = "\n".join(lines) + f"\n\nLargest difference between the two forms' outputs: {difference:.1e}."
+    print(table)
+    if args.results:
+        results.record(results.section("transposed-conv-forms", argv), table,
+                       command=results.script_command(__file__, argv), readme=args.results)
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ class Preset:
 # `keras-gans train`: DCGAN (and the conditional DCGAN) on the embedded digits at 32 px. Half the
 # article's channels and batch 32 drew better digits in less time than width 64 / batch 64, and
 # 6e-4 reached the same digits FID as 2e-4 in under half the images
-# (benchmarks/default_run_settings.py, its table in benchmarks/README.md).
+# (benchmarks/default_run_settings.py, its tables in benchmarks/README.md#the-default-runs-settings).
 DEFAULT_RUN = Preset(image_size=32, latent_dim=128, width=32, batch_size=32, epochs=16, d_lr=6e-4, g_lr=6e-4)
 # The variants whose default run is DEFAULT_RUN at 32 px.
 DEFAULT_RUN_MODELS = ("dcgan", "cdcgan")

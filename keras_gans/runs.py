@@ -248,8 +248,8 @@ def choose_jit_compile(config, dataset, log=print):
     - `config.jit_compile` "on" or "off": as asked.
     - A GPU, or the JAX or PyTorch backend: "auto", Keras' own choice (XLA on GPUs and on JAX).
     - A CPU under TensorFlow: Keras leaves XLA off there, but whether XLA is faster depends on the
-      CPU and the model (it was 0.5x for the 64 px DCGAN and 1.2x for the 32 px default networks on
-      one AVX-512 CPU, 1.5x and 1.8x where TensorFlow runs without oneDNN; benchmarks/README.md).
+      CPU and the model (slower for the 64 px DCGAN where TensorFlow uses oneDNN, faster where it
+      runs without it: benchmarks/README.md#speed).
       So a run of `MEASURE_XLA_FROM_STEPS` steps or more measures it (`time_jit_compile`), on
       random images of the run's shape; a shorter one keeps XLA off.
 

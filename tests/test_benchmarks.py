@@ -44,19 +44,24 @@ def test_command_line_writes_a_table_row(tmp_path):
     assert row["keras_gans images/s"] > 0 and row["PyTorch images/s"] == "-"
     # 32 px digits, width 64: 4 F_G + 8 F_D, counted from the layer shapes.
     assert row["GFLOP/image"] == pytest.approx(0.41, abs=0.01)
-    table = results.current_table("train-speed", results.cpu_kind(), str(readme))
-    assert "--config digits32 --no-torch" in table and "| digits32 | tensorflow | float32 | False | default |" in table
-    assert "--config digits32" in (tmp_path / "LOG.md").read_text()
+    name = "train-speed --config digits32 --no-torch --steps 1 --windows 1 --jit off"
+    table = results.current_table(name, results.cpu_kind(), str(readme))
+    assert "`python benchmarks/train_speed.py --config digits32 --no-torch" in table
+    assert "| digits32 | tensorflow | float32 | False | default |" in table
+    assert str(tmp_path) not in readme.read_text()  # the --results file is a place, not a setting
+    assert f" {name} (" in (tmp_path / "LOG.md").read_text()
 
 
 def test_small_data_benchmark_writes_its_table_and_samples(tmp_path):
-    results = tmp_path / "RESULTS.md"
+    readme = tmp_path / "README.md"
     scores = small_data.main(["--steps", "2", "--num-images", "64", "--num-samples", "50", "--output",
-                              str(tmp_path), "--results", str(results)])
+                              str(tmp_path), "--results", str(readme)])
     assert set(scores) == {(name, 64) for name, _, _ in small_data.ROWS}
-    text = results.read_text()
-    assert "`python benchmarks/small_data.py --steps 2" in text and "| DiffAugment + EMA | " in text
-    assert ("AVX-512" in text) or ("AVX2 only" in text)
+    table = results.current_table("small-data --steps 2 --num-images 64 --num-samples 50", results.cpu_kind(),
+                                  str(readme))
+    assert "`python benchmarks/small_data.py --steps 2 --num-images 64 --num-samples 50`" in table
+    assert "| DiffAugment + EMA | " in table and str(tmp_path) not in readme.read_text()
+    assert "| DiffAugment + EMA | " in (tmp_path / "LOG.md").read_text()
     assert (tmp_path / "samples.png").stat().st_size > 0
 
 
@@ -66,10 +71,11 @@ def test_default_run_settings_scores_each_setting_and_writes_the_table(tmp_path,
     # Tiny networks (width 8), with and without the generator average.
     monkeypatch.setitem(default_run_settings.SETTINGS, "tiny", (16, 2e-4, 2e-4, 0.5, None, 8))
     monkeypatch.setitem(default_run_settings.SETTINGS, "tiny_ema", (16, 2e-4, 2e-4, 0.5, 0.9, 8))
-    results = tmp_path / "RESULTS.md"
+    readme = tmp_path / "README.md"
     default_run_settings.main(["--images", "64", "--every", "32", "--settings", "tiny", "tiny_ema",
-                               "--results", str(results)])
-    lines = results.read_text().splitlines()
+                               "--results", str(readme)])
+    lines = results.current_table("default-run-settings --images 64 --every 32 --settings tiny tiny_ema",
+                                  results.cpu_kind(), str(readme)).splitlines()
     assert "| setting (batch, G lr, D lr, beta_1, EMA, width) | 32 images | 64 images |" in lines
     for name in ("tiny", "tiny_ema"):
         row = next(line for line in lines if line.startswith(f"| {name} ("))
@@ -167,11 +173,108 @@ def test_small_data_grey_color_table_subtracts_before_from_after(tmp_path, monke
 
     monkeypatch.setattr(small_data, "train", fake_train)
     monkeypatch.setattr(small_data, "score", fake_score)
-    table_path = tmp_path / "grey.md"
+    readme = tmp_path / "README.md"
     small_data.main(["--grey-color", "--steps", "7", "--num-samples", "10", "--output", str(tmp_path),
-                     "--results", str(table_path)])
+                     "--results", str(readme)])
     assert trained == [(model, policy, 1000, 7) for model in small_data.GREY_VARIANTS
                        for policy in ("translation,cutout", "color,translation,cutout")]
-    text = table_path.read_text()
-    assert text.startswith("# DiffAugment's color on grey digits")
+    text = results.current_table("small-data --grey-color --steps 7 --num-samples 10", results.cpu_kind(),
+                                 str(readme))
     assert "| wgan-gp | 1,000 | 25.50 / 0.900 / 50% | 20.00 / 0.900 / 50% | -5.50 |" in text
+
+
+def test_a_new_command_or_kind_goes_beside_its_benchmark_and_folders_stay_out(tmp_path, monkeypatch):
+    readme = tmp_path / "README.md"
+    readme.write_text("# Benchmarks\n\n## Speed\n\n<!-- results: speed, AVX-512 -->\nold\n<!-- end results -->\n\n"
+                      "## GPU\n\nNot yet run.\n<!-- results: gpu -->\n\n## Last\n")
+    monkeypatch.setattr(results, "cpu_kind", lambda: "AVX2-only")
+    argv = ["--quick", "--output", "/tmp/run_folder", "--results=/tmp/README.md"]
+    assert results.section("speed", argv) == "speed --quick"
+    assert results.script_command(os.path.join(results.HERE, "speed.py"), argv) == "python benchmarks/speed.py --quick"
+    for name, kind in (("speed", None), (results.section("speed", argv), None), ("gpu", "GPU: H100"), ("other", None)):
+        results.record(name, f"| {name} |", command="c", readme=str(readme), kind=kind)
+    text = readme.read_text()
+    places = ["<!-- results: speed, AVX-512 -->", "<!-- results: speed, AVX2-only -->",
+              "<!-- results: speed --quick, AVX2-only -->", "## GPU", "<!-- results: gpu, GPU: H100 -->", "## Last",
+              "<!-- results: other, AVX2-only -->"]
+    assert [text.index(place) for place in places] == sorted(text.index(place) for place in places)
+    assert results.current_table("speed", "AVX-512", str(readme)) == "old\n"  # another kind's table is kept
+    assert "GPU: H100, " in text and "AVX2-only (" in text  # a CPU kind is followed by the CPU's name
+    assert "/tmp/" not in text
+
+
+def test_the_benchmarks_record_their_tables_under_their_commands(tmp_path, monkeypatch):
+    import ema_statistics
+    import evaluation_speed
+    import fit_input_speed
+    import loss_step_cost
+    import own_images
+
+    readme = str(tmp_path / "README.md")
+    monkeypatch.setattr(results, "cpu_kind", lambda: "AVX-512")
+    # The measurements are faked (they are the slow part); what is checked is what each script records.
+    monkeypatch.setattr(loss_step_cost, "measure", lambda config, variants, steps, windows: [
+        {"variant": "dcgan", "updates per step (D + G)": "1 + 1", "ms per step": 10.0, "vs first": "1.0x",
+         "GFLOP per image per step": 0.027, "images/s": 3200}])
+    loss_step_cost.main(["--config", "compare-quick", "--models", "dcgan", "--results", readme])
+    monkeypatch.setattr(own_images, "run", lambda count, size, seconds, folder: {
+        "pictures": count, "size": f"{size} px", "seconds": seconds, "steps": 7, "epochs": 0.7, "pixel FID": 9.9,
+        "copy ratio": 1.1})
+    own_images.main(["--seconds", "1", "--counts", "300", "--sizes", "32", "--output", str(tmp_path), "--results",
+                     readme])
+    monkeypatch.setattr(fit_input_speed, "run_case", lambda case, folder, num_images, epochs: (
+        [{"case": case, "epoch": 1, "steps": 3, "keras_gans.data steps/s": 2.0, "in-memory batch steps/s": 2.0,
+          "data / memory": 1.0}],
+        {"case": case, "load call s": 0.1, "first epoch data / memory": 1.0,
+         "later epochs data / memory (median)": 1.0}))
+    fit_input_speed.main(["--case", "digits", "--folder", str(tmp_path), "--results", readme])
+    monkeypatch.setattr(ema_statistics, "run", lambda seed, epochs, *args: (
+        {8: dict.fromkeys(ema_statistics.COLUMNS, 5.0)}, 156))
+    ema_statistics.main(["--epochs", "8", "--seeds", "3", "--output", str(tmp_path), "--results", readme])
+    monkeypatch.setattr(evaluation_speed, "time_frechet_2048", lambda: 0.5)
+    evaluation_speed.main(["--num-images", "20", "--skip", "inception_v3", "--results", readme])
+
+    expected = {
+        "loss-step-cost --config compare-quick --models dcgan": "| dcgan | 1 + 1 | 10.0 | 1.0x | 0.027 | 3200 |",
+        "own-images --seconds 1 --counts 300 --sizes 32": "| 300 | 32 px | 1.0 | 7 | 0.7 | 9.9 | 1.1 |",
+        "fit-input-speed --case digits": "| digits | 0.1 | 1.0 | 1.0 |",
+        "ema-statistics --epochs 8 --seeds 3": "| 3 | 8 | 1,248 | 5.00 | 5.00 | 5.00 | 5.00 |",
+        "evaluation-speed --num-images 20 --skip inception_v3": "| digits | ",
+    }
+    for name, row in expected.items():
+        table = results.current_table(name, "AVX-512", readme)
+        assert row in table, (name, table)
+        script = name.split()[0].replace("-", "_")
+        assert f"`python benchmarks/{script}.py {name.split(' ', 1)[1]}`" in table  # the command, without folders
+    assert str(tmp_path) not in open(readme).read()
+    assert open(str(tmp_path / "LOG.md")).read().count("\n## ") == len(expected)
+
+
+def test_pipeline_table_gives_every_round_and_the_ratio_of_medians():
+    import pipeline_speed
+
+    def runs(rates, memory):
+        return [{"first_epoch_images_per_s": first, "cached_epoch_images_per_s": cached, **memory}
+                for first, cached in rates]
+
+    table = pipeline_speed.markdown({
+        "torch": runs([(400, 500), (300, 600), (500, 400)], {"peak_rss_mb": 200, "peak_rss_worker_mb": 100}),
+        "keras_gans": runs([(1200, 50_000), (900, 100_000), (1500, 150_000)],
+                           {"peak_rss_mb": 900, "rss_before_loading_mb": 700})}, 64, 128)
+    assert "| 300 / 400 / 500 | 400 / 500 / 600 (decodes again) | 200 MB main + 100 MB per worker |" in table
+    assert "| 900 / 1,200 / 1,500 | 50,000 / 100,000 / 150,000 (uint8 cache) |" in table
+    assert table.endswith("| ratio of medians | **3.0x** | **200x** | |")
+
+
+def test_the_benchmarks_readme_has_a_place_for_every_benchmark_and_no_machine_paths():
+    import glob
+    import re
+
+    text = open(results.README).read()
+    assert text.count("<!-- results: ") == len(list(results._tables(text)))  # every table is closed
+    in_readme = {name.split()[0] for name, _ in results._tables(text)}
+    recorded = set()
+    for script in glob.glob(os.path.join(results.HERE, "*.py")):
+        recorded |= set(re.findall(r'(?:section|record)\("([\w-]+)"', open(script).read()))
+    assert recorded and recorded <= in_readme, recorded - in_readme
+    assert not re.search(r"/(tmp|work|home|root)/", text)

@@ -15,7 +15,7 @@ from keras_gans.networks.conditional import is_conditional, labels_for, num_clas
 # `ema=`'s batch-norm statistics, recomputed from 4 x 256 latents before the average is sampled.
 # On by default: the averaged generator's digits FID was lower with them in all 7 scores measured
 # (DCGAN, the default run's settings, 3 seeds, 1,248 to 4,992 steps), by 0.6-3%
-# (benchmarks/ema_statistics.py, its table in benchmarks/README.md).
+# (benchmarks/ema_statistics.py, its tables in benchmarks/README.md#small-data-diffaugment-and-ema).
 STANDING_STATISTICS = True
 STATISTICS_BATCHES = 4
 STATISTICS_BATCH_SIZE = 256
