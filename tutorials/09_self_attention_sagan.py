@@ -11,17 +11,20 @@ Accelerator: GPU (optional; quick mode runs on a CPU)
 ## Quick or full
 
 **Quick** (the default, and the workshop's): the 5,000 digits that ship with the
-package and small networks; about 3 minutes on a 2-core laptop CPU (measured on
-an AVX-512 one; an AVX2-only CPU gets fewer steps in the same time). **Full**: CelebA
-faces at 64x64 with the GANs 101 article's settings, for a GPU. Every training loop
-stops at a time limit, so full mode takes about 16 minutes on a free Colab T4
-(14 of training, about 1 to decode 50,000 faces; an estimate, see `keras_gans.tutorial`),
-plus a first-time download of CelebA. `TIME_SCALE` multiplies every limit.
+package and small networks on a CPU, 600 steps for each of three runs (a DCGAN and two
+SAGANs); how long that takes on each kind of CPU is in the `tutorials` table of
+[`benchmarks/README.md`](../benchmarks/README.md). **Full**: CelebA faces at 64x64 with
+networks of the GANs 101 article's size, for a GPU: 3,000 steps each, roughly 10 to 25
+minutes on a free Colab T4 (an estimate from the arithmetic of the steps, not a
+measurement). The cell below holds every setting, one line per mode; `LENGTH`
+multiplies the steps.
 """
 
-MODE = "quick"  # or "full"
-TIME_SCALE = 1.0  # e.g. 0.2 for a rehearsal, 3.0 for better pictures
-CELEBA = "tfds"  # full mode's faces: "tfds" (a 1.4 GB download), or the path of img_align_celeba/ or of a .zip
+MODE = "quick"    # "quick": 32x32 digits on a CPU; "full": 64x64 CelebA faces, for a GPU
+LENGTH = 1.0      # multiplies the training steps (0.1: a rehearsal; 3: longer training)
+CELEBA = "tfds"   # full mode's faces: "tfds" (a 1.4 GB download), or the path of img_align_celeba/ or of a .zip
+QUICK = dict(image_size=32, channels=1, latent_dim=64, width=32, batch_size=32, steps=600, time_limit=900)
+FULL = dict(image_size=64, channels=3, latent_dim=128, width=64, batch_size=128, steps=3000, time_limit=3600)
 
 """
 ## Three ideas
@@ -49,6 +52,8 @@ Plus a training habit: the discriminator learns 4 times faster than the generato
 ## Setup
 """
 
+import time
+
 import keras
 import numpy as np
 from matplotlib.figure import Figure
@@ -57,10 +62,10 @@ import keras_gans
 from keras_gans import tutorial
 from keras_gans.networks import SelfAttention
 
-tutorial.configure(MODE, TIME_SCALE, CELEBA)
+settings = tutorial.configure(MODE, QUICK, FULL, length=LENGTH, celeba=CELEBA)
 OUT = tutorial.output_dir("09_self_attention_sagan")
 keras.utils.set_random_seed(0)
-dataset = tutorial.load_training_data(seed=0)
+dataset = tutorial.load_training_data(settings, seed=0)
 
 """
 ## Spectral normalization, measured
@@ -71,9 +76,9 @@ in a SAGAN discriminator, for every convolution, after a forward pass in trainin
 mode (that is when `keras.layers.SpectralNormalization` updates the kernel).
 """
 
-size, channels = tutorial.IMAGE_SIZE, tutorial.CHANNELS
-dcgan_disc = keras_gans.networks.dcgan_discriminator(size, channels, width=tutorial.WIDTH)
-sagan_disc = keras_gans.networks.sagan_discriminator(size, channels, width=tutorial.WIDTH)
+size, channels = settings.image_size, settings.channels
+dcgan_disc = keras_gans.networks.dcgan_discriminator(size, channels, width=settings.width)
+sagan_disc = keras_gans.networks.sagan_discriminator(size, channels, width=settings.width)
 batch = next(iter(dataset))
 for _ in range(20):  # a few power iterations to estimate each kernel's largest singular value
     sagan_disc(batch, training=True)
@@ -97,7 +102,7 @@ The DCGAN kernels stretch by whatever their random initialisation gives; the
 spectrally normalised kernels all sit at about 1. We will look again after
 training, when the DCGAN's kernels have been free to grow.
 
-## Train SAGAN and DCGAN for the same time
+## Train SAGAN and DCGAN for the same number of steps
 
 `build_gan("sagan")` uses `sagan_generator` (a self-attention block before the
 last layer) and `sagan_discriminator` (spectral normalization everywhere, a
@@ -106,7 +111,8 @@ the paper's optimizers: Adam with beta_1 = 0 and beta_2 = 0.9, and two
 time-scales (TTUR, Heusel et al. 2017): the discriminator learns 4x faster
 (4e-4) than the generator (1e-4). The paper tuned that for long runs of residual
 networks; we also train SAGAN with one rate, 2e-4, for both, to see what the
-ratio does in a short run.
+ratio does in a short run. DCGAN keeps its paper's 2e-4 for both networks. Each run
+trains `settings.steps` steps, and prints how long they took.
 """
 
 runs = {
@@ -119,12 +125,13 @@ runs = {
 grids, trained = [], {}
 for label, (name, optimizers) in runs.items():
     keras.utils.set_random_seed(0)
-    gan = keras_gans.models.build_gan(name, size, channels, tutorial.LATENT_DIM, width=tutorial.WIDTH, seed=0)
+    gan = keras_gans.models.build_gan(name, size, channels, settings.latent_dim, width=settings.width, seed=0)
     gan.compile(**optimizers)
     print(f"--- {label}")
-    gan.fit(dataset, epochs=50 if tutorial.QUICK else 20, verbose=0,
-            callbacks=[tutorial.TimeLimit(tutorial.seconds(45, 280))])
-    print(f"{label}: {int(gan.g_optimizer.iterations)} generator steps")
+    start = time.perf_counter()
+    gan.fit(dataset.repeat(), epochs=1, steps_per_epoch=settings.steps, verbose=0,
+            callbacks=[keras_gans.callbacks.TimeLimit(settings.time_limit)])
+    print(f"{label}: {int(gan.g_optimizer.iterations)} generator steps in {time.perf_counter() - start:.0f} s")
     trained[label] = gan
     grid = keras_gans.plotting.image_grid(gan.generate(36, seed=4), nrow=6, scale=2, label=label)
     grids.append(np.pad(grid, ((0, 0), (0, 8), (0, 0)), constant_values=255))
@@ -160,7 +167,7 @@ at the other strokes, not at the empty background.
 generator = sagan.generator
 attention = next(layer for layer in generator.layers if isinstance(layer, SelfAttention))
 features_model = keras.Model(generator.inputs, attention.input)
-latents = keras.random.normal((3, tutorial.LATENT_DIM), seed=11)
+latents = keras.random.normal((3, settings.latent_dim), seed=11)
 images = sagan.generate(latents)
 features = features_model(latents, training=False)
 queries = keras.ops.convert_to_numpy(attention.query(features))

@@ -10,13 +10,13 @@ Accelerator: GPU (optional; quick mode runs on a CPU)
 """
 ## Quick or full
 
-**Quick** (the default, and the workshop's): 32x32 colour pictures and small
-networks; about 2.5 minutes on a 2-core laptop CPU (measured on an AVX-512 one; an
-AVX2-only CPU gets fewer steps in the same time). **Full**: 64x64 pictures with the
-GANs 101 article's networks, for a GPU; every training loop stops at a time limit,
-so full mode takes about 11 minutes on a free Colab T4 (10 of training, and well
-under a minute to decode a few thousand pictures; an estimate, see
-`keras_gans.tutorial`). `TIME_SCALE` multiplies every limit.
+**Quick** (the default, and the workshop's): 32x32 colour pictures and small networks,
+600 training steps on a CPU; how long that takes on each kind of CPU is in the
+`tutorials` table of [`benchmarks/README.md`](../benchmarks/README.md). **Full**: 64x64
+pictures with the GANs 101 article's networks, for a GPU: 3,000 steps, roughly 2 to 4
+minutes on a free Colab T4, plus well under a minute to decode a few thousand pictures
+(an estimate, not a measurement). The cell below holds every setting, one line per
+mode; `LENGTH` multiplies the steps.
 
 `IMAGES` is the one new switch: the path of **your** pictures, a folder (on a
 laptop) or a .zip (in Colab, upload one). Left at `None`, the tutorial uses the
@@ -25,10 +25,14 @@ ridges, sometimes a lake) drawn by `datasets/make_landscapes.py`, so it runs
 offline.
 """
 
-MODE = "quick"  # or "full"
-TIME_SCALE = 1.0  # e.g. 0.2 for a rehearsal, 3.0 for better pictures
-CELEBA = "tfds"  # not used here: this tutorial trains on IMAGES
-IMAGES = None  # your pictures: "my_photos/" (a folder, searched with its subfolders) or "my_photos.zip"
+MODE = "quick"    # "quick": 32x32 pictures on a CPU; "full": 64x64 pictures, for a GPU
+LENGTH = 1.0      # multiplies the training steps (0.1: a rehearsal; 3: longer training)
+CELEBA = "tfds"   # not used here: this tutorial trains on IMAGES
+IMAGES = None     # your pictures: "my_photos/" (a folder, searched with its subfolders) or "my_photos.zip"
+QUICK = dict(image_size=32, channels=3, latent_dim=64, width=32, batch_size=32, d_lr=1e-4, g_lr=2e-4,
+             steps=600, time_limit=600)
+FULL = dict(image_size=64, channels=3, latent_dim=128, width=64, batch_size=128, d_lr=2e-4, g_lr=2e-4,
+            steps=3000, time_limit=3600)
 
 """
 ## Your pictures, in Colab or on a laptop
@@ -63,7 +67,6 @@ mixed holiday folder has little in common and gives coloured mush.
 """
 
 import io
-import os
 import time
 import zipfile
 
@@ -76,12 +79,11 @@ from PIL import Image
 import keras_gans
 from keras_gans import data, shipped, tutorial
 
-tutorial.configure(MODE, TIME_SCALE, CELEBA)
+settings = tutorial.configure(MODE, QUICK, FULL, length=LENGTH, celeba=CELEBA)
 OUT = tutorial.output_dir("13_your_own_images")
 keras.utils.set_random_seed(0)
-IMAGES = IMAGES or os.environ.get("KERAS_GANS_IMAGES") or shipped.path("datasets/landscapes.zip")
-# Colour pictures in both modes; quick mode's networks are small, at 32x32.
-SIZE, CHANNELS = tutorial.IMAGE_SIZE, 3
+IMAGES = IMAGES or shipped.path("datasets/landscapes.zip")  # None: the landscapes that ship with the package
+SIZE, CHANNELS = settings.image_size, settings.channels
 print(f"This tutorial trains on {SIZE}x{SIZE} colour pictures from {IMAGES}, not on the digits or CelebA.")
 
 """
@@ -157,7 +159,7 @@ with a warning, because that blurs it.
 """
 
 start = time.perf_counter()
-dataset = data.load_image_folder(IMAGES, image_size=SIZE, batch_size=tutorial.BATCH_SIZE, channels=CHANNELS,
+dataset = data.load_image_folder(IMAGES, image_size=SIZE, batch_size=settings.batch_size, channels=CHANNELS,
                                  seed=0)
 print(f"decoded, cropped and resized {len(files):,} pictures in {time.perf_counter() - start:.1f} s")
 tutorial.save_grid(next(iter(dataset))[:32], f"{OUT}/training_images.png", nrow=8, scale=3)
@@ -165,22 +167,23 @@ tutorial.save_grid(next(iter(dataset))[:32], f"{OUT}/training_images.png", nrow=
 """
 ## Train
 
-The DCGAN of tutorials 1 and 2, with colour output, trained for a fixed time (90
-seconds in quick mode, 10 minutes in full mode, times `TIME_SCALE`), with the same
-64 latent vectors drawn every 50 steps (200 in full mode) into a GIF. The discriminator learns at
-half the generator's rate in quick mode, as everywhere in quick mode (tutorial 5
-shows why a short run needs it; `tutorials/WORKSHOP.md` says more).
+The DCGAN of tutorials 1 and 2, with colour output, trained for `settings.steps` steps
+(600 in quick mode) in 12 epochs, with the same 64 latent vectors drawn after every
+epoch into a GIF. The discriminator learns at half the generator's rate in quick mode,
+as everywhere in quick mode (tutorial 5 shows why a short run needs it;
+`tutorials/WORKSHOP.md` says more).
 """
 
-gan = keras_gans.models.build_gan("dcgan", SIZE, CHANNELS, tutorial.LATENT_DIM, width=tutorial.WIDTH, seed=0)
-gan.compile(d_optimizer=keras.optimizers.Adam(tutorial.D_LEARNING_RATE, beta_1=0.5),
-            g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
-samples = keras_gans.callbacks.SampleGIF(f"{OUT}/samples", num_images=64, scale=3,
-                                         every_n_steps=50 if tutorial.QUICK else 200)
+gan = keras_gans.models.build_gan("dcgan", SIZE, CHANNELS, settings.latent_dim, width=settings.width, seed=0)
+gan.compile(d_optimizer=keras.optimizers.Adam(settings.d_lr, beta_1=0.5),
+            g_optimizer=keras.optimizers.Adam(settings.g_lr, beta_1=0.5))
+samples = keras_gans.callbacks.SampleGIF(f"{OUT}/samples", num_images=64, scale=3)
+EPOCHS = 12
 start = time.perf_counter()
-gan.fit(dataset, epochs=10_000, verbose=0, callbacks=[samples, tutorial.TimeLimit(tutorial.seconds(90, 600))])
+gan.fit(dataset.repeat(), epochs=EPOCHS, steps_per_epoch=max(1, settings.steps // EPOCHS), verbose=0,
+        callbacks=[samples, keras_gans.callbacks.TimeLimit(settings.time_limit)])
 steps = int(gan.g_optimizer.iterations)
-print(f"{steps} steps ({steps * tutorial.BATCH_SIZE / len(files):.0f} passes over the {len(files):,} pictures) "
+print(f"{steps} steps ({steps * settings.batch_size / len(files):.0f} passes over the {len(files):,} pictures) "
       f"in {time.perf_counter() - start:.0f} s")
 tutorial.show(samples.gif_path)
 tutorial.save_grid(gan.generate(36, seed=1), f"{OUT}/generated.png", nrow=6, scale=3)
