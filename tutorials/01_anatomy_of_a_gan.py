@@ -16,8 +16,8 @@ steps of `fit`. How long that takes on each kind of CPU is in the `tutorials` ta
 [`benchmarks/README.md`](../benchmarks/README.md). **Full**: CelebA faces at 64x64 with
 the settings of the GANs 101 article, for a GPU: 300 + 3,000 steps, roughly 2
 to 4 minutes of training on a free Colab T4 (an estimate from the arithmetic of a step,
-not a measurement), plus a first-time download of CelebA and the time to decode its
-faces.
+about 2.5 GFLOP per image, at a sustained 4 to 10 TFLOP/s; not a measurement), plus a
+first-time download of CelebA and the time to decode its faces.
 
 "The GANs 101 article", which these tutorials follow and often cite, is Mayank Soni,
 Quek Zhi Qiang, Soh Zhan Hong and Teng Kok Wai, *GAN 101 and its Applications*, a group

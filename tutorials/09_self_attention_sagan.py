@@ -14,7 +14,7 @@ Accelerator: GPU (optional; quick mode runs on a CPU)
 package and small networks on a CPU, 600 steps for each of three runs (a DCGAN and two
 SAGANs); how long that takes on each kind of CPU is in the `tutorials` table of
 [`benchmarks/README.md`](../benchmarks/README.md). **Full**: CelebA faces at 64x64 with
-networks of the GANs 101 article's size, for a GPU: 3,000 steps each, roughly 10 to 25
+networks of the GANs 101 article's size, for a GPU: 3,000 steps each, roughly 5 to 12
 minutes on a free Colab T4 (an estimate from the arithmetic of the steps, not a
 measurement). The cell below holds every setting, one line per mode; `LENGTH`
 multiplies the steps.
@@ -160,8 +160,9 @@ for network in (sagan.generator, sagan.discriminator):
 
 We recompute the generator's attention weights for a few images: for a chosen
 position (the red dot), the map shows which positions of the feature map it
-borrows from. On a digit, a point on a stroke tends to look along the stroke and
-at the other strokes, not at the empty background.
+borrows from. A trained SAGAN's points tend to look at the parts of the image that
+matter to them, the strokes rather than the empty background; after a short run, as
+here, that is only beginning.
 """
 
 generator = sagan.generator
@@ -202,21 +203,21 @@ tutorial.save_figure(figure, f"{OUT}/attention_maps.png")
 
 - the printed singular values: spectral normalization keeps every discriminator
   layer at about 1;
-- `dcgan_vs_sagan.png`: three runs after the same training time (45 s each in
-  quick mode). A SAGAN step costs about twice a DCGAN step here (attention and
-  the spectral-norm power iterations), so SAGAN gets half the steps. With the
-  paper's two time-scales the discriminator, learning 4x faster, wins the short
-  run: in our quick runs every latent vector gave nearly the same diagonal
-  texture (a collapse). With one rate for both networks the same SAGAN starts to
-  draw strokes that differ from latent to latent, but it is still behind DCGAN
-  (that project found the same: SAGAN's FID on CIFAR-10 was worse than
-  DCGAN's). Judge SAGAN on a longer run (full mode, or
-  `KERAS_GANS_TIME_SCALE=10`), and keep `Diagnostics` (tutorial 5) watching for
-  a collapse that does not go away;
+- `dcgan_vs_sagan.png`: three runs after the same 600 steps. DCGAN draws rough,
+  varied digit shapes. With the paper's two time-scales the discriminator, learning 4x
+  faster, wins this short run: nearly every latent vector gives the same diagonal
+  texture (a collapse). With one rate for both networks the same SAGAN draws bright
+  blobs that differ from latent to latent, but no digits yet: it is behind DCGAN at
+  equal steps (that project found the same: SAGAN's FID on CIFAR-10 was worse than
+  DCGAN's). Each SAGAN run also took two to four times DCGAN's time for the same
+  steps (attention and the spectral-norm power iterations; the printed seconds, and
+  exercise 2). Judge SAGAN on a longer run (full mode, or `LENGTH = 10`), and keep
+  `Diagnostics` (tutorial 5) watching for a collapse that does not go away;
 - the `gamma` values: how much attention each block learned to use;
 - `attention_maps.png`: where three positions of the equal-rate SAGAN
-  generator's feature map look: mostly at the bright strokes, not at the empty
-  background.
+  generator's feature map look: mostly at bright parts of the image, and for some
+  points in a regular pattern over the background: after 600 steps the generator's
+  `gamma` is still small (below 0.1), so attention adds little to its images yet.
 
 On 32x32 digits the benefit of attention is small: a digit is simple and a 4x4
 convolution stack already sees most of it. It matters for larger images with
@@ -236,9 +237,13 @@ seconds, `tests/test_exercises.py` checks it.
    warm-up calls. *Expected*: SAGAN's all within 0.9 to 1.1 (spectral normalization),
    DCGAN's whatever their random start gives; after training DCGAN's grow, SAGAN's
    stay near 1.
-2. **What attention costs.** *Predict* the ratio of DCGAN's generator steps to
-   SAGAN's in the same 45 seconds. *Expected*: about 3. In our run DCGAN made 526
-   steps and SAGAN (the paper's rates) 171, a ratio of 3.1; the step-cost
-   benchmark (`benchmarks/RESULTS_losses.md`) puts a SAGAN step at 3.3 DCGAN steps
-   with these networks on the same CPU.
+2. **What attention costs.** *Predict* how many times longer SAGAN's 600 steps take
+   than DCGAN's (the printed seconds). *Expected*: two to four times, depending on the
+   CPU, though the two networks do about the same arithmetic: SAGAN adds an attention
+   block to each network and a power iteration to every spectrally normalised layer,
+   many small operations that cost time more than arithmetic. With the tutorial's
+   networks the step-cost benchmark
+   ([`benchmarks/RESULTS_losses.md`](../benchmarks/RESULTS_losses.md)) measured the
+   same on an AVX-512 CPU; without oneDNN the convolutions themselves are slower, so
+   the ratio is smaller.
 """
