@@ -281,9 +281,10 @@ def celeba_zip(tmp_path_factory):
     return path, str(folder / "cache")
 
 
-# Full mode at a tiny length and width: every step count at least what the tutorial needs
-# (tutorial 3's comparison draws one GIF frame per tenth of its steps, so it needs 10).
-FULL_MODE_TEST = {"width": 8, "batch_size": 16, "score_images": 64, "per_class": 20}
+# Full mode at a tiny length and width. LENGTH 0.01 leaves every step count at least what its
+# tutorial needs (tutorial 3's comparison draws one GIF frame per tenth of its 1,000 steps: 10).
+FULL_MODE_LENGTH = 0.01
+FULL_MODE_TEST = {"width": 8, "batch_size": 16, "score_images": 32, "per_class": 20, "points": 2}
 
 
 @pytest.mark.slow
@@ -294,8 +295,8 @@ def test_script_runs_in_full_mode_on_celeba_shaped_faces(name, tmp_path, celeba_
     source = source_of(script)
     full = {key: value for key, value in FULL_MODE_TEST.items() if key in make_notebooks.mode_settings(source)["FULL"]}
     injected = tmp_path / f"{name}.py"
-    injected.write_text(make_notebooks.inject_parameters(source, {"MODE": "full", "LENGTH": 0.005, "CELEBA": archive,
-                                                                  "FULL": full}))
+    parameters = {"MODE": "full", "LENGTH": FULL_MODE_LENGTH, "CELEBA": archive, "FULL": full}
+    injected.write_text(make_notebooks.inject_parameters(source, parameters))
     env = dict(os.environ, **QUIET, KERAS_GANS_PRECISION="mixed_float16", KERAS_GANS_CACHE_DIR=cache,
                KERAS_GANS_TUTORIAL_OUTPUTS=str(tmp_path))
     result = subprocess.run([sys.executable, str(injected)], env=env, cwd=tmp_path, capture_output=True, text=True,
