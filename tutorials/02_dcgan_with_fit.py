@@ -14,7 +14,7 @@ Accelerator: GPU
 package and small networks, 1,200 training steps on a CPU; how long that takes on each
 kind of CPU is in the `tutorials` table of [`benchmarks/README.md`](../benchmarks/README.md).
 **Full**: CelebA faces at 64x64 with the GANs 101 article's settings, for a GPU: 8,000
-steps, roughly 3 to 9 minutes of training on a free Colab T4 (an estimate from the
+steps, roughly 4 to 11 minutes of training on a free Colab T4 (an estimate from the
 arithmetic of a step, not a measurement), plus a first-time download of CelebA and the
 time to decode its faces. The cell below holds every setting, one line per mode;
 `LENGTH` multiplies the steps.
@@ -35,15 +35,16 @@ Tutorial 1 took a GAN apart. This one is the everyday path, the one you would fo
 in Google Colab with a GPU:
 
 1. load a dataset with `keras_gans.data`,
-2. switch on mixed precision (16-bit arithmetic on the GPU, about twice as fast),
+2. switch on mixed precision (16-bit arithmetic, much faster on a GPU's tensor cores),
 3. build a `DCGAN` and train it with `model.fit`, watching a GIF of samples grow,
 4. keep a backup that lets an interrupted run continue where it stopped,
 5. save the model, load it back, and generate new images.
 
-In **full mode** (for a GPU) it trains on CelebA, 200,000 photos of celebrities' faces,
-at 64x64 with the GANs 101 article's settings: batch 128, latent vectors of 128
-numbers, Adam with learning rate 2e-4 and `beta_1=0.5`. In **quick mode** (a CPU)
-it trains on the 5,000 digits that ship with the package, with smaller networks.
+In **full mode** (for a GPU) it trains on 50,000 of CelebA's 200,000 photos of
+celebrities' faces, at 64x64 with the GANs 101 article's settings: batch 128, latent
+vectors of 128 numbers, Adam with learning rate 2e-4 and `beta_1=0.5`. In **quick
+mode** (a CPU) it trains on the 5,000 digits that ship with the package, with smaller
+networks.
 
 **In Colab:** Runtime > Change runtime type > GPU, then run the cells in order.
 """
@@ -239,20 +240,20 @@ compare it with the expected result given here. The teacher's answers, with the
 reasons, are in `tutorials/WORKSHOP_ANSWERS.md`; where a number can be checked in
 seconds, `tests/test_exercises.py` checks it.
 
-1. **The paper's learning rate.** In the model cell, give the discriminator
-   `Adam(2e-4, beta_1=0.5)`, the DCGAN paper's rate and full mode's, instead of
-   quick mode's `tutorial.D_LEARNING_RATE` (1e-4). *Predict*: what do `losses.png`
-   and the samples show? *Expected*: for about a hundred steps the discriminator
-   wins: `d_loss` falls towards 0.1 and below, `real_score` near 0.97 and
-   `fake_score` near 0.03, `g_loss` climbs to about 5; then the contest recovers
-   (scores about 0.9 and 0.1). At equal steps the samples are no better than with
-   1e-4, so in a one-minute run the steps spent while the discriminator wins are
-   lost. Compare the two `losses.png` over the same steps, not the final grids
-   (each run gets as many steps as your machine allows in a minute).
+1. **The paper's learning rate.** Set `d_lr=2e-4` in `QUICK`, the DCGAN paper's rate
+   and full mode's, instead of quick mode's 1e-4. *Predict*: what do `losses.png` and
+   the samples show? *Expected*: for about a hundred steps the discriminator wins:
+   between steps 80 and 120 `d_loss` averages about 0.06, `real_score` 0.97 and
+   `fake_score` 0.03, and `g_loss` climbs to about 5 (at 1e-4: about 0.35, 0.85, 0.15
+   and 2.6); then the contest recovers (scores about 0.87 and 0.12), with `g_loss`
+   staying higher than at 1e-4 to the end. The samples after the same 1,200 steps are
+   no better than with 1e-4, if anything rougher: the steps spent while the
+   discriminator wins are lost to a short run.
 2. **A walk through nothing.** In the latent walk, replace `ends` by `-starts`, so
    each row walks from a latent vector to its opposite and passes through the zero
    vector in the middle. *Predict*: what does the middle of each row look like?
    *Expected*: the two ends are different digits (or faces) and the middle columns
    of all six rows look alike: the zero vector is one point, so every row passes
-   through nearly the same picture, a faint, average-looking shape.
+   through nearly the same picture, here an almost black square with at most a faint
+   trace of a stroke.
 """

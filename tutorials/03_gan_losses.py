@@ -17,7 +17,7 @@ comparison on the 5,000 digits that ship with the package: five variants on 1,00
 on each kind of CPU is in the `tutorials` table of
 [`benchmarks/README.md`](../benchmarks/README.md). **Full**: the same comparison on
 CelebA faces at 64x64 with the GANs 101 article's networks and subset sizes, for a GPU:
-15 runs of 2,000 steps, roughly 25 to 60 minutes on a free Colab T4 (an estimate from the
+15 runs of 1,000 steps, roughly 20 to 50 minutes on a free Colab T4 (an estimate from the
 arithmetic of the steps, not a measurement). The cell below holds every setting, one
 line per mode; `LENGTH` multiplies the steps.
 """
@@ -30,7 +30,7 @@ CELEBA = "tfds"   # full mode's faces: "tfds" (a 1.4 GB download), or the path o
 QUICK = dict(quick=True, image_size=32, latent_dim=32, width=16, batch_size=32, num_images=[1000, 5000],
              steps=1500, time_limit=1800)
 FULL = dict(quick=False, image_size=64, latent_dim=128, width=64, batch_size=128, num_images=[1000, 5000, 10000],
-            steps=2000, time_limit=3600)
+            steps=1000, time_limit=3600)
 
 """
 ## Why there are so many GANs
@@ -224,15 +224,18 @@ quality score, not by the losses.
   same number of generator steps, one row per variant, one column per subset size;
   `comparison/losses.png`: their losses; `comparison/summary.md`: time and quality.
 
-Things to notice: the Wasserstein variants do 5 critic updates per generator update,
-so each of their steps takes several times longer (the `ms / step` column); weight-clipped
-WGAN learns slowly (its critic is heavily constrained, tutorial 4) and is the furthest
-from digits at the end; WGAN-GP, whose critic gives a useful gradient from the first
-step, draws digit shapes; LSGAN and DCGAN are often close; SAGAN's generator learns at
-a quarter of its discriminator's rate with costlier steps (tutorial 9). Compare the two
-columns of one row for what five times fewer images do to a variant. With short runs the
-ranking can change from seed to seed: that itself is a lesson about GANs. For a
-workshop, `tutorials/WORKSHOP.md` runs the same comparison from the command line.
+Things to notice, in quick mode's pictures: DCGAN draws rough digits, a fair share of
+them readable, and LSGAN similar strokes on a grey ground; WGAN-GP, whose critic gives a
+useful gradient from the first step, draws thick, often readable digits; weight-clipped
+WGAN learns slowly (its critic is clipped flat, tutorial 4) and still draws a patterned
+texture with only hints of strokes; SAGAN, whose discriminator learns four times faster
+than its generator, draws no digits in a run this short and can collapse onto one
+pattern for every latent vector (tutorial 9 shows both). The Wasserstein variants do 5
+critic updates per generator update, so each of their steps takes several times longer
+(the `ms / step` column). Compare the two columns of one row for what five times fewer
+images do to a variant: in runs this short, not much. With short runs the ranking can
+change with the seed: that itself is a lesson about GANs. For a workshop,
+`tutorials/WORKSHOP.md` runs the same comparison from the command line.
 """
 
 """
@@ -266,13 +269,14 @@ seconds, `tests/test_exercises.py` checks it.
    discriminator outputs 0 on every image. *Expected*: 1.0 for the discriminator
    (0.5 with the default 0/1 coding) and 0.0 for the generator: with c = 0 the
    generator is content with an undecided discriminator.
-3. **Equal time instead of equal epochs.** Call `compare(...)` in quick mode with
-   `epochs=100, seconds_per_run=30` (every variant trains for 30 seconds).
-   *Predict*: how many generator steps does each variant get? *Expected*: in the
-   inverse proportion of the cost column of "Which loss when" above: DCGAN and
-   LSGAN about the same, WGAN about a third of that, WGAN-GP and SAGAN about a
-   quarter. In our run: 625, 545, 237, 157 and 157 steps, digits FID 113, 157,
-   259, 176 and 284; DCGAN and LSGAN drew rough strokes, WGAN-GP blurred blobs,
-   WGAN a grid-like texture and SAGAN a flat grey. At equal time the cheap
-   losses win a short run.
+3. **What a step costs.** Before reading the summary table, *predict* each
+   variant's `ms / step` as a multiple of DCGAN's. *Expected*: LSGAN about DCGAN's
+   (the same networks, another formula); the three others several times more: WGAN 3
+   to 4 times (five critic updates per step), WGAN-GP the dearest or level with SAGAN,
+   5 to 8 times (five critic updates, each with a second backward pass for the
+   penalty), SAGAN 2.5 to 6 times (one discriminator update, but attention and spectral
+   normalization add many small operations). The exact multiples change with the CPU,
+   with or without oneDNN, and with whatever else the machine is doing; the grouping
+   does not: LSGAN with DCGAN, the other three several times dearer. At equal *time*
+   instead of equal steps, the cheap losses would get that many more steps.
 """

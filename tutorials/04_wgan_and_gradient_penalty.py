@@ -14,7 +14,7 @@ Accelerator: GPU (optional; quick mode runs on a CPU)
 package and small networks on a CPU, 300 generator steps for each of the two models;
 how long that takes on each kind of CPU is in the `tutorials` table of
 [`benchmarks/README.md`](../benchmarks/README.md). **Full**: CelebA faces at 64x64 with
-the GANs 101 article's networks, for a GPU: 2,000 generator steps each, roughly 10 to 30
+the GANs 101 article's networks, for a GPU: 2,000 generator steps each, roughly 10 to 25
 minutes on a free Colab T4 (an estimate from the arithmetic of the steps, five critic
 updates each, not a measurement). The cell below holds every setting, one line per
 mode; `LENGTH` multiplies the steps.
@@ -205,17 +205,16 @@ and the estimate is on a meaningful scale: a real distance between the real and
 the generated images that shrinks as the generator improves (over a long run;
 early on both networks are still finding their feet).
 
-**Is the clipped WGAN learning at all?** In quick mode its samples (below) are
-still noise, and that is expected, not a bug: a WGAN step costs 3.6 DCGAN steps
-(five critic updates; `benchmarks/RESULTS_losses.md`), so 35 seconds give it only
-a hundred or so generator steps, at the paper's small learning rate (RMSprop 5e-5),
-where DCGAN gets several hundred at 2e-4. Strokes need thousands of steps (full
-mode, or a much larger `TIME_SCALE`). The third panel is the proof that it is
-learning: its digits FID falls steadily. On the project's 2-core AVX-512 Xeon,
-with the core shared with other jobs (load average 4 to 5), the clipped WGAN got
-75 generator steps and its FID fell from 401 to 362; WGAN-GP got 64 steps and
-fell from 357 to 205, faster per step. Neither curve has flattened: both are
-learning, and what stops them is the time limit.
+**Is the clipped WGAN learning at all?** Its samples (below) are a grid-like texture,
+the same for every latent vector, and that is expected, not a bug: its critic, clipped
+flat, sees only coarse differences, and the paper's small learning rate (RMSprop 5e-5)
+moves the generator slowly. The third panel shows what 300 steps did: its digits FID
+fell steeply for about 150 steps and then stopped improving, while WGAN-GP's kept
+falling all the way, and its samples are rough digits, some of them readable. Per
+generator step the penalty teaches faster; clipped WGAN needs thousands of steps for
+strokes (full mode, or a much larger `LENGTH`). Both pay for five critic updates per
+generator step: each of their steps costs several DCGAN steps
+([`benchmarks/RESULTS_losses.md`](../benchmarks/RESULTS_losses.md)).
 
 ## Where the weights go
 
@@ -237,16 +236,14 @@ tutorial.save_figure(figure, f"{OUT}/critic_weights.png")
 ## What you saw
 
 - `gradient_norms.png`: the critic's gradient norm (left), the Wasserstein
-  estimate (middle) and, in quick mode, the digits FID of the samples (right) over
-  training, for clipping and for the penalty.
-- `critic_weights.png`: the clipped critic's weights stuck at +-0.01.
-- `samples_wgan.png`, `samples_wgan-gp.png`: the two generators after the same time.
-  Wasserstein GANs take several critic steps per generator step, so a quick-mode
-  run gives them only a hundred or so generator steps (fewer on a busy machine
-  or an AVX2-only CPU). In the run described above both grids were still grey
-  noise, WGAN-GP's a little smoother and darker, with a faint bright patch where
-  the digits go; the falling FID says both are on their way. Both need thousands
-  of steps for clean digits (full mode, or a much larger `TIME_SCALE`).
+  estimate (middle) and, on the digits, their digits FID (right) over training, for
+  clipping and for the penalty.
+- `critic_weights.png`: the clipped critic's weights piled up at +-0.01, the
+  penalised critic's spread in a bell shape.
+- `samples_wgan.png`, `samples_wgan-gp.png`: the two generators after the same 300
+  generator steps: clipped WGAN's grid-like texture, the same in every sample, and
+  WGAN-GP's rough, varied digits. Both need thousands of steps for clean digits
+  (full mode, or a much larger `LENGTH`).
 
 WGAN-GP is the one to use of the two: the penalty does what clipping meant to do.
 Tutorial 9 shows a third way to limit a discriminator's slope, spectral
@@ -273,11 +270,11 @@ seconds, `tests/test_exercises.py` checks it.
    those norms. *Expected*: (|w| - 1)^2 = 1, 0, 1 and 4: the penalty does not care
    whether the critic is too flat or too steep, only how far it is from 1.
 3. **Fewer critic steps.** Before `gan.compile()`, set `gan.discriminator_steps = 1`
-   for "wgan-gp". *Predict*: how many generator steps in the same time, and is the
-   FID curve better per second? *Expected*: more generator steps (in our run 128
-   instead of 64 in the same 35 seconds; in theory 3 to 4 times more, on a quiet
-   machine), a worse FID per step (276 against 205 at step 60) and a bumpy curve
-   (it rose from 242 to 351 before falling), ending at about the same FID in the
-   same time (191 against 205): one critic update per step gives the generator a
-   worse critic to learn from.
+   for "wgan-gp". *Predict*: how does the FID curve compare over the same 300
+   generator steps, and what happens to the time they take? *Expected*: the run takes
+   much less time (one critic update per step instead of five), but the FID curve is
+   worse per step and bumpy: it first rises before it falls, and ends well above the
+   five-update run's (about 150 against about 100 after 300 steps), with samples that
+   are grey blurred blobs instead of rough digits. One critic update per step gives
+   the generator a worse critic to learn from.
 """

@@ -15,7 +15,7 @@ package and small networks on a CPU, four short DCGAN and WGAN runs (300, 600, 1
 at most 300 steps); how long that takes on each kind of CPU is in the `tutorials` table
 of [`benchmarks/README.md`](../benchmarks/README.md). **Full**: CelebA faces at 64x64
 with the GANs 101 article's networks, for a GPU, the same four runs with more steps,
-roughly 3 to 8 minutes on a free Colab T4 (an estimate from the arithmetic of the steps,
+roughly 2 to 6 minutes on a free Colab T4 (an estimate from the arithmetic of the steps,
 not a measurement). The cell below holds every setting, one line per mode; `LENGTH`
 multiplies the steps.
 """
@@ -280,12 +280,11 @@ compare it with the expected result given here. The teacher's answers, with the
 reasons, are in `tutorials/WORKSHOP_ANSWERS.md`; where a number can be checked in
 seconds, `tests/test_exercises.py` checks it.
 
-1. **A shorter collapse.** Train the collapse for
-   `max_steps=30` instead of 150. *Predict*: collapsed or not? *Expected*: on
-   the way, not finished. In our run the 36 samples had already drifted to one
-   pattern of blobs, but they still differed in brightness and detail, where 150
-   steps make them one picture; the printed spread stays a little above the
-   150-step run's.
+1. **A shorter collapse.** Set `collapse_steps=30` in `QUICK` instead of 150.
+   *Predict*: collapsed or not? *Expected*: on the way, not finished. The 36 samples
+   have already drifted towards one pattern, but they still differ in detail and
+   brightness, where 150 steps make them one picture; the printed spread of the collapsed
+   run stays well above the 150-step run's, about half the real digits' spread.
 2. **Clip the reckless critic.** In the NaN section, set `clip_value=0.01` (the
    WGAN paper's) instead of 1e30, and keep the learning rate of 50. *Predict*: NaN
    or not? *Expected*: no NaN: every weight stays within +-0.01 whatever the

@@ -15,7 +15,7 @@ small networks on a CPU: 1,200 steps on the digits 0 to 4, then four runs of 300
 on 200 digits 5 to 9; how long that takes on each kind of CPU is in the `tutorials`
 table of [`benchmarks/README.md`](../benchmarks/README.md). **Full**: the GANs 101
 article's 64x64 networks, for a GPU: 4,000 steps on CelebA faces, then four runs of
-1,000 steps on the same 200 digits in colour, roughly 3 to 7 minutes on a free Colab T4
+1,000 steps on the same 200 digits in colour, roughly 4 to 11 minutes on a free Colab T4
 (an estimate from the arithmetic of the steps, not a measurement). The cell below holds
 every setting, one line per mode; `LENGTH` multiplies the steps.
 """
@@ -157,15 +157,16 @@ tutorial.show(f"{OUT}/fine_tuning.png")
 """
 ## Reading the result
 
-- **From scratch**, 200 images and a few seconds are not enough: still noise.
-- **Generator only**: it starts by drawing clean digits 0 to 4 and has to move to
-  5 to 9 while a brand-new discriminator learns from zero; the early steps mostly
-  teach the discriminator, so the generator changes slowly.
+- **From scratch**, 200 images and 300 steps are not enough: grey, blurred blobs,
+  no digits yet.
+- **Generator only**: it starts by drawing digits 0 to 4 and has to move to 5 to 9
+  while a brand-new discriminator learns from zero; its strokes break up into speckled
+  shapes on the way, some of them already 7s, 8s and 9s.
 - **Both**: the discriminator already knows what a digit looks like, so from the
-  first step it pushes the generator towards the *new* shapes: usually the
-  fastest to show 5s, 6s, 8s and 9s.
+  first step it pushes the generator towards the *new* shapes: the cleanest strokes
+  of the four, with 5s, 7s, 8s and 9s among them.
 - **FreezeD**: the same, with the discriminator's low-level layers kept as they
-  were. With 200 images and a short run it looks much like "both"; its benefit
+  were. With 200 images and a short run it looks almost exactly like "both"; its benefit
   shows in long runs on few images, where an unfrozen discriminator starts to
   memorise the training set and its feedback to the generator gets worse.
 
@@ -184,11 +185,11 @@ compare it with the expected result given here. The teacher's answers, with the
 reasons, are in `tutorials/WORKSHOP_ANSWERS.md`; where a number can be checked in
 seconds, `tests/test_exercises.py` checks it.
 
-1. **Less time.** Run with `TIME_SCALE = 0.25` (5 seconds per fine-tuning run in
-   quick mode). *Predict*: which panels still show digits? *Expected*: "from scratch"
-   is noise; the three fine-tuned panels show digit strokes from the start, because
-   their generator starts trained, so it draws digit shapes (mostly the old 0-4)
-   before it has learned anything new.
+1. **Fewer steps.** Set `fine_tune_steps=60` in `QUICK` (a fifth of the steps on the
+   new digits). *Predict*: which panels still show digits? *Expected*: "from scratch"
+   is grey noise; the three fine-tuned panels show digit strokes from the start,
+   because their generator starts trained, so it draws digit shapes (mostly the old
+   0 to 4) before it has learned anything new.
 2. **Freeze more.** Use `freeze_discriminator_layers=4` for FreezeD. *Predict* the
    printed list of trainable discriminator layers. *Expected*: two names fewer than
    with 2 (each frozen layer leaves the list, from the input upward: a convolution

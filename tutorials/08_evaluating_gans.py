@@ -240,8 +240,8 @@ seconds, `tests/test_exercises.py` checks it.
    worse than one image repeated? *Expected*: better than one repeated image but
    still many times worse than "real vs other real": ten pictures cover the classes
    but none of the variety inside a class.
-3. **Fewer images.** Set `N = 100`. *Predict*: what happens to the FID of "real vs
-   other real"? *Expected*: it rises (more than twice its value at 1,000 images, with
+3. **Fewer images.** Set `score_images=100` in `QUICK`. *Predict*: what happens to
+   the FID of "real vs other real"? *Expected*: it rises (more than twice its value at 1,000 images, with
    the digits features), although the two sets are equally real: the FID's bias at
    small sample sizes, which the KID does not have.
 """

@@ -33,8 +33,8 @@ A training step of a GAN runs the discriminator three times and the generator
 twice, forwards and backwards. Four things decide how many images per second that
 gives:
 
-- **the arithmetic format**: 16-bit floats are 2-8 times faster than 32-bit ones on
-  a GPU's tensor cores (mixed precision);
+- **the arithmetic format**: 16-bit floats are several times faster than 32-bit ones
+  on a GPU's tensor cores (mixed precision);
 - **how the step is compiled**: TensorFlow runs `train_step` as a graph; XLA
   (`jit_compile=True`) fuses its many small operations into fewer, larger ones;
 - **the input pipeline**: if preparing the next batch takes longer than a step, the
@@ -111,7 +111,9 @@ results = {}
 
 `compile(jit_compile=False)` runs the graph operation by operation;
 `jit_compile=True` hands it to XLA, which fuses operations and plans memory for
-the whole step. On CPUs and GPUs alike this often gains 20-60% for these networks.
+the whole step. On a GPU it usually helps. On a CPU it depends on how TensorFlow runs
+there: exercise 1 compares a CPU with TensorFlow's oneDNN kernels and the same CPU
+without them, where XLA's effect is very different.
 """
 
 results["float32"] = measure(jit_compile=False)
@@ -171,9 +173,9 @@ print(f"naive Python loop:      {naive_speed:10.0f} images/s")
 The package's loader decodes and resizes every image once, keeps them as 8-bit
 integers, and only converts, shuffles and batches on the fly, in parallel, with
 the next batch prepared while the current step runs. Compare both numbers with
-the training speeds above. On a laptop CPU even the naive loop may keep up with
-training; a GPU trains tens of thousands of images per second, far beyond what
-the naive loop delivers, and would spend most of its time waiting.
+the training speeds above. On a CPU even the naive loop keeps up with training these
+small networks; a GPU trains many times faster than a CPU, beyond what the naive loop
+delivers, and would spend much of its time waiting for it.
 
 ## 4. Several devices: `tf.distribute`
 
@@ -248,17 +250,16 @@ compare it with the expected result given here. The teacher's answers, with the
 reasons, are in `tutorials/WORKSHOP_ANSWERS.md`; where a number can be checked in
 seconds, `tests/test_exercises.py` checks it.
 
-1. **An older CPU.** Run the tutorial with `ONEDNN_MAX_CPU_ISA=AVX2` set in the
-   environment (it holds TensorFlow's oneDNN to the AVX2 instructions most laptops
-   have). *Predict*: which rows of `speeds.md` change, and how? *Expected*: the
-   training rows slow down, to about half on an AVX-512 machine: in our runs
-   float32 went from 432 to 227 images/s and float32 + XLA from 500 to 274. The
+1. **Without oneDNN.** Run the tutorial with `TF_ENABLE_ONEDNN_OPTS=0` set in the
+   environment before Python starts (TensorFlow then runs without its oneDNN kernels,
+   as it does on CPUs without AVX-512 VNNI or bfloat16 units, most laptops among them).
+   *Predict*: which rows of `speeds.md` change, and how? *Expected*, on an AVX-512 CPU:
+   `float32` falls to about half, and XLA turns from no help into a large one (about
+   twice `float32`), so `float32 + XLA` ends near where it was with oneDNN. The
    input-pipeline rows do no convolutions and stay far above what training uses.
-2. **bfloat16 without bfloat16 units.** Under the same `ONEDNN_MAX_CPU_ISA=AVX2`,
-   *predict* the `mixed_bfloat16 + XLA` row against `float32 + XLA`. *Expected*:
-   no gain at these small 32-pixel networks, with or without bfloat16
-   instructions. Our surprise: 280 against 274 images/s held to AVX2, and 359
-   against 500 (slower) with the CPU's bfloat16 instructions available. The
-   project's benchmarks saw bfloat16 win (1.29x) only at 64 px with the larger
-   networks (`benchmarks/RESULTS.md`). Measure before you switch.
+2. **bfloat16.** *Predict* the `mixed_bfloat16 + XLA` row against `float32 + XLA`,
+   with and without oneDNN. *Expected*: no gain at these small 32-pixel networks on
+   either path, even on a CPU with bfloat16 instructions: slightly slower with oneDNN,
+   clearly slower without it. Converting between float32 and bfloat16 costs about what
+   the faster arithmetic saves in networks this small. Measure before you switch.
 """

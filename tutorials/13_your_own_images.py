@@ -30,7 +30,7 @@ LENGTH = 1.0      # multiplies the training steps (0.1: a rehearsal; 3: longer t
 CELEBA = "tfds"   # not used here: this tutorial trains on IMAGES
 IMAGES = None     # your pictures: "my_photos/" (a folder, searched with its subfolders) or "my_photos.zip"
 QUICK = dict(image_size=32, channels=3, latent_dim=64, width=32, batch_size=32, d_lr=1e-4, g_lr=2e-4,
-             steps=600, time_limit=600)
+             steps=600, time_limit=1800)
 FULL = dict(image_size=64, channels=3, latent_dim=128, width=64, batch_size=128, d_lr=2e-4, g_lr=2e-4,
             steps=3000, time_limit=3600)
 
@@ -190,12 +190,10 @@ tutorial.save_grid(gan.generate(36, seed=1), f"{OUT}/generated.png", nrow=6, sca
 gan.save(f"{OUT}/gan.keras")
 
 """
-In quick mode on the landscapes, a minute and a half gives the layout of a
-landscape and nothing more. In our run (295 steps in 98 s, on one core of the
-project's 2-core Intel Xeon with AVX-512, shared with other jobs) every sample was a
-lighter sky above a darker band of ground, in the palettes of the training
-pictures: dusky pink, night blue, daylight blue. No sun and no ridge lines yet:
-details take longer (the table below).
+In quick mode on the landscapes, 600 steps give the layout of a landscape and
+nothing more: every sample is a lighter sky above a darker band of ground, in the
+palettes of the training pictures (dusky pink, night blue, daylight blue, sometimes
+with green ground). No sun and no ridge lines yet: details take longer (below).
 
 ## Did it copy its pictures?
 
@@ -218,38 +216,30 @@ tutorial.save_grid(np.concatenate([generated, nearest]), f"{OUT}/nearest_trainin
 """
 ## How many pictures, how much time
 
-The same network, trained for the same two minutes on 300 and on 3,000 landscapes
-at 32 and at 64 pixels (`python benchmarks/own_images.py --seconds 120`), on one
-core of the project's 2-core Intel Xeon with AVX-512 while other jobs shared the
-machine, so the step counts vary more than the size alone explains.
-`benchmarks/RESULTS_own_images.md` has the table with its two scores: a pixel FID
-of the colour layout (lower is better) and a copy ratio (about 1: new pictures;
-well below 1: near-copies of the training pictures).
-
-| pictures | size | steps in 2 min | pixel FID | copy ratio | what the samples showed |
-| --- | --- | --- | --- | --- | --- |
-| 300 | 32 px | 378 | 13.8 | 1.51 | skies over darker ground, palettes of dusk, night and day; blurred |
-| 3,000 | 32 px | 842 | 3.8 | 1.33 | the same, sharper: a glowing sun patch, green ground in the day scenes |
-| 300 | 64 px | 204 | 51.9 | 2.28 | grey-green noise, no layout yet |
-| 3,000 | 64 px | 151 | 49.4 | 2.59 | grey-violet noise, no layout yet |
-
+`python benchmarks/own_images.py` trains the same network on 300 and on 3,000
+landscapes at 32 and at 64 pixels for the same two minutes each, and scores the samples
+with a pixel FID of the colour layout (lower is better) and a copy ratio (about 1: new
+pictures; well below 1: near-copies of the training pictures);
+[`benchmarks/RESULTS_own_images.md`](../benchmarks/RESULTS_own_images.md) has its table.
 Rules of thumb that follow, for your own pictures:
 
 - **Size**: start at 32 pixels on a CPU. A 64-pixel picture has four times the
-  pixels and costs about four times the arithmetic per step; in the runs above it
-  got 2 to 5 times fewer steps, not enough in two minutes to leave the noise.
+  pixels and costs about four times the arithmetic per step; in the benchmark's two
+  minutes the 64-pixel runs got several times fewer steps and had not left the noise,
+  where the 32-pixel runs showed the layout (exercise 1 measures the cost here).
   64 pixels is for a GPU, and 128 pixels for a GPU and hours.
 - **How many**: a few hundred pictures is enough to see the layout appear. Nothing
-  was copied in these short runs (every copy ratio is above 1: the samples are
+  was copied in those short runs (every copy ratio was above 1: the samples are
   blurrier than any landscape), but a small set seen for many passes is where
   copying starts, which is what the nearest-picture check above is for. A few
   thousand is a comfortable start; the GANs 101 article's faces used 1,000 to
   10,000 and more.
 - **How long**: minutes on a CPU give blurry layouts; clean 64-pixel pictures need
   tens of thousands of steps (the GANs 101 article trained its faces for 60 epochs).
-  30,000 steps of batch 128 at about 2 GFLOP per picture is about 8 PFLOP: 13 to 32
-  minutes on a Colab T4 at 10 to 4 TFLOP/s (an estimate from the FLOP count; no
-  GPU was measured here). Full mode, or from the command line
+  30,000 steps of batch 128, at the 2.5 GFLOP per picture and step that
+  `benchmarks/train_speed.py` counts for the 64-pixel DCGAN (`benchmarks/RESULTS.md`),
+  is about 10 PFLOP: roughly 16 to 40 minutes on a Colab T4 if it sustains 10 to 4
+  TFLOP/s (an estimate from the arithmetic; no GPU was measured). Full mode, or from the command line
   `keras-gans train --dataset datasets/landscapes.zip --image-size 64 --epochs 200 --mixed-precision`
   with your zip's path instead.
 
@@ -267,17 +257,19 @@ Each one changes one thing. Write your prediction down before you run it, then
 compare it with the expected result given here. The teacher's answers, with the
 reasons, are in `tutorials/WORKSHOP_ANSWERS.md`.
 
-1. **Twice the size.** Set `SIZE = 64` after the setup cell (quick mode trains at
-   32). *Predict*: how many steps in the same 90 seconds, and how sharp? *Expected*:
-   2 to 5 times fewer steps (four times the pixels, about four times the
-   arithmetic), and samples that are still coloured noise, with no sky and no
-   ground: the 64-pixel rows of the table above, after two minutes.
+1. **Twice the size.** Set `image_size=64` in `QUICK` (quick mode trains at 32).
+   *Predict*: how much longer do the same 600 steps take, and how sharp are the
+   samples? *Expected*: several times longer (four times the pixels, about four times
+   the arithmetic per step; each step took 7 to 11 times longer when measured on a
+   busy machine), and samples that are still grey noise, the same for every latent,
+   with no sky and no ground: the 64-pixel runs of the benchmark table linked above.
 2. **Fewer pictures.** Give `load_image_folder` `num_images=300`. *Predict*: does the
    generator copy its pictures now? *Expected*: not yet. The samples are blurred
    layouts as with 1,000, and in `nearest_training_pictures.png` each one's nearest
-   training picture is related (the same palette) but no twin: in the table above,
-   300 pictures seen 40 times each still give a copy ratio of 1.5 (above 1: no
-   copying). Copying needs a smaller set and many more passes.
+   training picture is related (the same palette) but no twin: 600 steps show each
+   of the 300 pictures about 64 times, and the generator has only learned the layout.
+   Copying needs a smaller set and many more passes (the benchmark's copy ratios,
+   linked above, stayed above 1, no copying, at 300 pictures too).
 3. **Your own folder.** Point `IMAGES` at 200 or more of your photos of one kind of
    thing. *Predict*: which colours and shapes appear first? *Expected*: the average
    colours and the overall layout (light and dark regions where most of your
