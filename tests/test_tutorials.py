@@ -255,7 +255,7 @@ def test_notebook_runs_in_quick_mode_in_a_jupyter_kernel(name, tmp_path, monkeyp
     NotebookClient(notebook, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
     outputs = "".join(output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", []))
-    assert "Quick mode" in outputs and "(LENGTH 0.05)" in outputs
+    assert "Quick mode" in outputs and "LENGTH 0.05)" in outputs
     assert "pip install" not in outputs  # the install cell saw the package and did nothing
     check_pictures(tmp_path / "outputs" / name, name)
 

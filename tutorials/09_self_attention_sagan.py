@@ -208,8 +208,7 @@ tutorial.save_figure(figure, f"{OUT}/attention_maps.png")
   faster, wins this short run: nearly every latent vector gives the same diagonal
   texture (a collapse). With one rate for both networks the same SAGAN draws bright
   blobs that differ from latent to latent, but no digits yet: it is behind DCGAN at
-  equal steps (that project found the same: SAGAN's FID on CIFAR-10 was worse than
-  DCGAN's). Each SAGAN run also took two to four times DCGAN's time for the same
+  equal steps. Each SAGAN run also took two to four times DCGAN's time for the same
   steps (attention and the spectral-norm power iterations; the printed seconds, and
   exercise 2). Judge SAGAN on a longer run (full mode, or `LENGTH = 10`), and keep
   `Diagnostics` (tutorial 5) watching for a collapse that does not go away;

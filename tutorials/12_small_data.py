@@ -33,7 +33,7 @@ FULL = dict(image_size=32, channels=1, latent_dim=128, width=64, batch_size=128,
 """
 ## What this tutorial does
 
-"I only have a few thousand pictures" is the second most common GAN question. With
+"I only have a few thousand pictures" is a common GAN question. With
 few images, seen over and over, the discriminator can come to know each training image
 by heart: it calls them real and everything else fake, its verdict stops teaching the
 generator anything useful, and the samples stall or degrade. That takes long runs: in
