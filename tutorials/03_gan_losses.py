@@ -233,7 +233,7 @@ than its generator, draws no digits in a run this short and can collapse onto on
 pattern for every latent vector (tutorial 9 shows both). The Wasserstein variants do 5
 critic updates per generator update, so each of their steps takes several times longer
 (the `ms / step` column). Compare the two columns of one row for what five times fewer
-images do to a variant: in runs this short, not much. With short runs the ranking can
+images do to a variant: in runs this short, for most variants not much. With short runs the ranking can
 change with the seed: that itself is a lesson about GANs. For a workshop,
 `tutorials/WORKSHOP.md` runs the same comparison from the command line.
 """
