@@ -28,7 +28,8 @@ networks and experiments in Keras.
 
 The cell below holds every setting this tutorial uses, one line per mode. `LENGTH`
 multiplies every number of steps (0.1 for a rehearsal, 3 for better pictures); each
-run is seeded, so the same settings draw the same pictures on any machine.
+run is seeded, so the same settings draw the same pictures on any machine (up to small
+floating-point differences between kinds of CPU, which can change a detail, not the story).
 """
 
 MODE = "quick"    # "quick": 32x32 digits on a CPU; "full": 64x64 CelebA faces, for a GPU
