@@ -41,7 +41,7 @@ def test_t01_e1_and_t03_e1_generator_slopes_where_the_discriminator_rejects_the_
 def test_t01_e2_a_discriminator_trained_alone_wins_within_a_hundred_steps():
     keras.utils.set_random_seed(0)
     generator, discriminator = tiny_networks()
-    optimizer = keras.optimizers.Adam(2e-4, beta_1=0.5)
+    optimizer = keras.optimizers.Adam(1e-4, beta_1=0.5)  # quick mode's discriminator rate
     real = next(iter(data.load_mnist_5k(32, batch_size=32, seed=0)))
     fake = generator(keras.random.normal((32, 16), seed=1))
     for _ in range(100):
@@ -196,3 +196,61 @@ def test_t09_e1_spectral_norm_holds_every_sagan_kernel_near_one():
         if weight.path.endswith("kernel") and len(weight.shape) == 4:
             matrix = keras.ops.convert_to_numpy(weight).reshape(-1, weight.shape[-1])
             assert np.linalg.svd(matrix, compute_uv=False)[0] == pytest.approx(1.0, abs=0.1), weight.path
+
+
+def test_t11_e1_the_projection_logit_by_hand():
+    # phi = (1, 2, 3), psi = (1, 0, -1): psi.phi = -2; V_0 = (0.5, 0.5, 0): V_0.phi = 1.5, so class 0's
+    # logit is -0.5; V_1 = (0, 0, 2): 6, class 1's logit 4 (the tutorial's cell, then exercise 1).
+    phi = keras.Input((3,))
+    label = keras.Input((), dtype="int32")
+    head = keras.Model([phi, label], keras_gans.networks.conditional.projection_logits(phi, label, num_classes=2))
+    head.get_layer("to_logit").set_weights([np.array([[1.0], [0.0], [-1.0]])])
+    head.get_layer("label_projection").set_weights([np.array([[0.5, 0.5, 0.0], [0.0, 0.0, 2.0]])])
+    logits = np.asarray(head([np.array([[1.0, 2.0, 3.0]] * 2), np.array([0, 1])])).ravel()
+    assert logits.tolist() == pytest.approx([-0.5, 4.0])
+
+
+def test_t11_e2_what_the_label_costs_each_network():
+    networks = keras_gans.networks
+    generator = networks.conditional_generator(32, 1, 64, num_classes=10, width=32)
+    discriminator = networks.conditional_discriminator(32, 1, num_classes=10, width=32)
+    # The generator: the embedding (10 x 32) and 32 more input channels of its first 4x4 transposed
+    # convolution into 128 channels. The discriminator: one vector V_y per class, as long as phi(x)
+    # (4 x 4 x 128 = 2,048), in place of nothing (its psi replaces DCGAN's last convolution, same size).
+    extra_generator = generator.count_params() - networks.dcgan_generator(32, 1, 64, width=32).count_params()
+    extra_discriminator = discriminator.count_params() - networks.dcgan_discriminator(32, 1, width=32).count_params()
+    assert extra_generator == 10 * 32 + 32 * 4 * 4 * 128 == 65_856
+    assert extra_discriminator == 10 * 2048 == 20_480
+
+
+@pytest.mark.parametrize("steps, decay", [(10, 0.55), (100, 0.918), (1500, 0.994), (8990, 0.999), (20000, 0.999)])
+def test_t12_e1_the_moving_averages_ramp(steps, decay):
+    # d = min(ema, (1 + t) / (10 + t)): with ema=0.999 the ramp reaches 0.999 at t = 8,990, so quick
+    # mode's 1,500 steps end at d = 0.994, an average over about 1 / (1 - d) = 170 steps.
+    keras.utils.set_random_seed(0)
+    gan = keras_gans.DCGAN(*tiny_networks(), ema=0.999, seed=0)
+    gan.compile()
+    gan.g_optimizer.build(gan.generator.trainable_variables)
+    gan.g_optimizer.iterations.assign(steps)
+    for average in gan.ema_generator.weights:
+        average.assign(keras.ops.zeros_like(average))
+    kernel = next(i for i, w in enumerate(gan.generator.weights) if w.path.endswith("kernel"))
+    gan.generator.weights[kernel].assign(keras.ops.ones_like(gan.generator.weights[kernel]))
+    gan.update_ema()  # w_ema = d * 0 + (1 - d) * 1
+    moved = float(keras.ops.convert_to_numpy(gan.ema_generator.weights[kernel]).ravel()[0])
+    assert 1 - moved == pytest.approx(decay, abs=5e-4)
+
+
+def test_t12_e2_how_far_diffaugment_moves_and_cuts_a_32_pixel_digit():
+    images = keras.ops.ones((64, 32, 32, 1))
+    seed = keras.random.SeedGenerator(0)
+    cut = keras.ops.convert_to_numpy(keras_gans.augment.random_cutout(images, seed=seed))
+    # a square of half the side (16 x 16 = 256 pixels) set to 0, clipped where it leaves the image
+    assert (cut == 0).sum(axis=(1, 2, 3)).max() == 16 * 16
+    point = np.zeros((256, 32, 32, 1), "float32") - 1
+    point[:, 16, 16] = 1.0
+    moved = keras.ops.convert_to_numpy(keras_gans.augment.random_translation(point, seed=seed))
+    rows, columns = np.nonzero(moved[..., 0] > 0)[1:]
+    # up to an eighth of the side (4 pixels) in each direction, every shift drawn
+    assert set(rows - 16) == set(range(-4, 5)) and set(columns - 16) == set(range(-4, 5))
+

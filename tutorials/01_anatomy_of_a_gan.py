@@ -11,17 +11,34 @@ Accelerator: GPU (optional; quick mode runs on a CPU)
 ## Quick or full
 
 **Quick** (the default, and the workshop's): the 5,000 digits that ship with the
-package and small networks; about 1.5 minutes on a 2-core laptop CPU (measured on
-an AVX-512 one; an AVX2-only CPU gets fewer steps in the same time). **Full**: CelebA
-faces at 64x64 with the GANs 101 article's settings, for a GPU. Every training loop
-stops at a time limit, so full mode takes about 13 minutes on a free Colab T4
-(11 of training, about 1 to decode 50,000 faces; an estimate, see `keras_gans.tutorial`),
-plus a first-time download of CelebA. `TIME_SCALE` multiplies every limit.
+package and small networks, on a CPU: 200 hand-written training steps, then 1,000
+steps of `fit`. How long that takes on each kind of CPU is in the `tutorials` table of
+[`benchmarks/README.md`](../benchmarks/README.md). **Full**: CelebA faces at 64x64 with
+the settings of the GANs 101 article, for a GPU: 300 + 3,000 steps, roughly 2
+to 4 minutes of training on a free Colab T4 (an estimate from the arithmetic of a step,
+about 2.5 GFLOP per image, at a sustained 4 to 10 TFLOP/s; not a measurement), plus a
+first-time download of CelebA and the time to decode its faces.
+
+"The GANs 101 article", which these tutorials follow and often cite, is Mayank Soni,
+Quek Zhi Qiang, Soh Zhan Hong and Teng Kok Wai, *GAN 101 and its Applications*, a group
+project of AI Singapore's AI Apprenticeship Programme (batch 12), published with its
+PyTorch code at <https://github.com/mayank-soni/GAN>. It trains DCGAN, LSGAN and WGAN on
+CelebA faces at 64x64 and tries a discriminator built on VGG16; the package rebuilds its
+networks and experiments in Keras.
+
+The cell below holds every setting this tutorial uses, one line per mode. `LENGTH`
+multiplies every number of steps (0.1 for a rehearsal, 3 for better pictures); each
+run is seeded, so the same settings draw the same pictures on any machine (up to small
+floating-point differences between kinds of CPU, which can change a detail, not the story).
 """
 
-MODE = "quick"  # or "full"
-TIME_SCALE = 1.0  # e.g. 0.2 for a rehearsal, 3.0 for better pictures
-CELEBA = "tfds"  # full mode's faces: "tfds" (a 1.4 GB download), or the path of img_align_celeba/ or of a .zip
+MODE = "quick"    # "quick": 32x32 digits on a CPU; "full": 64x64 CelebA faces, for a GPU
+LENGTH = 1.0      # multiplies the training steps (0.1: a rehearsal; 3: longer training)
+CELEBA = "tfds"   # full mode's faces: "tfds" (a 1.4 GB download), or the path of img_align_celeba/ or of a .zip
+QUICK = dict(image_size=32, channels=1, latent_dim=64, width=32, batch_size=32, d_lr=1e-4, g_lr=2e-4,
+             hand_steps=200, steps=1000, time_limit=600)
+FULL = dict(image_size=64, channels=3, latent_dim=128, width=64, batch_size=128, d_lr=2e-4, g_lr=2e-4,
+            hand_steps=300, steps=3000, time_limit=3600)
 
 """
 ## What a GAN is
@@ -46,11 +63,12 @@ This tutorial builds each piece by hand so that nothing is hidden, then shows th
 """
 ## Setup
 
-Every tutorial starts the same way: `keras_gans.tutorial.configure` reads the switch
-at the top (`MODE`: **quick**, small networks on the 5,000 digits that ship with the
-package, or **full**, 64x64 CelebA faces and the settings of the DCGAN paper; every
-training loop stops after a fixed time, times `TIME_SCALE`). Pictures go to
-`outputs/01_anatomy_of_a_gan/` in the current folder.
+Every tutorial starts the same way: `keras_gans.tutorial.configure` picks the line
+of the mode from the first cell, multiplies its numbers of steps by `LENGTH`, and
+prints the settings in force; the code below reads them as `settings.width`,
+`settings.steps` and so on. One seed, set here, makes the weights, the data order and
+the random latents the same on every run. Pictures go to `outputs/01_anatomy_of_a_gan/`
+in the current folder.
 """
 
 import time
@@ -62,7 +80,7 @@ import tensorflow as tf
 import keras_gans
 from keras_gans import losses, tutorial
 
-tutorial.configure(MODE, TIME_SCALE, CELEBA)
+settings = tutorial.configure(MODE, QUICK, FULL, length=LENGTH, celeba=CELEBA)
 OUT = tutorial.output_dir("01_anatomy_of_a_gan")
 keras.utils.set_random_seed(0)
 
@@ -74,7 +92,7 @@ A GAN learns from examples only: no labels. Each image is scaled to the range
 layer (`tanh`) produces. Here are 64 of the training images.
 """
 
-dataset = tutorial.load_training_data(seed=0)
+dataset = tutorial.load_training_data(settings, seed=0)
 real_batch = next(iter(dataset))
 print("one batch:", real_batch.shape, real_batch.dtype,
       "values from", float(tf.reduce_min(real_batch)), "to", float(tf.reduce_max(real_batch)))
@@ -84,13 +102,14 @@ tutorial.save_grid(real_batch[:64], f"{OUT}/real_images.png")
 ## The generator: random numbers in, an image out
 
 The DCGAN generator (Radford et al. 2016) starts from a latent vector of
-`LATENT_DIM` numbers (64 in quick mode, 128 in full mode) and grows it into an
+`settings.latent_dim` numbers (64 in quick mode, 128 in full mode) and grows it into an
 image with *transposed convolutions*: each one doubles the height and width and
 halves the number of channels, like a classifier run backwards. It is an ordinary Keras model.
 """
 
-IMAGE_SIZE, CHANNELS, LATENT_DIM = tutorial.IMAGE_SIZE, tutorial.CHANNELS, tutorial.LATENT_DIM
-generator = keras_gans.networks.dcgan_generator(IMAGE_SIZE, CHANNELS, LATENT_DIM, width=tutorial.WIDTH)
+LATENT_DIM = settings.latent_dim
+generator = keras_gans.networks.dcgan_generator(settings.image_size, settings.channels, LATENT_DIM,
+                                                width=settings.width)
 generator.summary()
 
 """
@@ -110,9 +129,10 @@ scale: positive leans "real", negative leans "fake". The sigmoid function turns 
 into a probability, `sigmoid(logit) = 1 / (1 + exp(-logit))`.
 """
 
-discriminator = keras_gans.networks.dcgan_discriminator(IMAGE_SIZE, CHANNELS, width=tutorial.WIDTH)
+discriminator = keras_gans.networks.dcgan_discriminator(settings.image_size, settings.channels,
+                                                        width=settings.width)
 real_logits = discriminator(real_batch)
-fake_logits = discriminator(generator(fixed_latents[:tutorial.BATCH_SIZE]))
+fake_logits = discriminator(generator(fixed_latents[:settings.batch_size]))
 print("logits of 4 real images:     ", np.round(keras.ops.convert_to_numpy(real_logits[:4, 0]), 3))
 print("P(real) of 4 generated images:",
       np.round(keras.ops.convert_to_numpy(keras.ops.sigmoid(fake_logits[:4, 0])), 3))
@@ -166,12 +186,15 @@ A training step has two halves.
    generator learns what "looks real" means.
 
 `tf.GradientTape` records the computation so that `tape.gradient` can
-differentiate it. Both optimizers are Adam with learning rate 2e-4 and
-`beta_1=0.5`, the DCGAN paper's values (the usual 0.9 makes GANs oscillate).
+differentiate it. Both optimizers are Adam with `beta_1=0.5`, the DCGAN paper's
+choice (the usual 0.9 makes GANs oscillate). The paper's learning rate is 2e-4 for
+both, full mode's; quick mode gives the discriminator half of it, `settings.d_lr`
+= 1e-4, because with small networks an equally fast discriminator wins the first
+hundred or so steps of a short run (tutorial 2's first exercise measures it).
 """
 
-d_optimizer = keras.optimizers.Adam(2e-4, beta_1=0.5)
-g_optimizer = keras.optimizers.Adam(2e-4, beta_1=0.5)
+d_optimizer = keras.optimizers.Adam(settings.d_lr, beta_1=0.5)
+g_optimizer = keras.optimizers.Adam(settings.g_lr, beta_1=0.5)
 
 
 @tf.function  # compile the step into a graph: the same maths, several times faster
@@ -199,23 +222,17 @@ def train_step(real_images):
 
 
 """
-Now the training loop itself: go over the dataset, one step per batch. In quick
-mode we stop after a few seconds; the losses printed show the two networks
-starting to push against each other.
+Now the training loop itself: one step per batch, for `settings.hand_steps` steps
+(200 in quick mode), going over the dataset again when it runs out (`repeat`). The
+losses printed show the two networks starting to push against each other.
 """
 
-limit = tutorial.seconds(15, 60)
 start = time.perf_counter()
-steps = 0
-while time.perf_counter() - start < limit:
-    for real_images in dataset:
-        d_loss, g_loss = train_step(real_images)
-        steps += 1
-        if steps % 50 == 0:
-            print(f"step {steps:4d}   d_loss {float(d_loss):.3f}   g_loss {float(g_loss):.3f}")
-        if time.perf_counter() - start > limit:
-            break
-print(f"{steps} hand-written steps in {time.perf_counter() - start:.0f} s")
+for step, real_images in enumerate(dataset.repeat().take(settings.hand_steps), start=1):
+    d_loss, g_loss = train_step(real_images)
+    if step % 50 == 0:
+        print(f"step {step:4d}   d_loss {float(d_loss):.3f}   g_loss {float(g_loss):.3f}")
+print(f"{settings.hand_steps} hand-written steps in {time.perf_counter() - start:.0f} s")
 
 """
 Let us look at the generator now. One detail: batch normalization layers keep
@@ -228,28 +245,34 @@ during training.
 tutorial.save_grid(generator(fixed_latents, training=True), f"{OUT}/after_hand_written_steps.png")
 
 """
-The generated images are no longer grey noise: dark backgrounds and bright blobs
-in the middle, because that is the first thing the discriminator learned about
-real images. Shapes come later.
+The generated images are no longer the even noise of the start: a grey background
+with bright blobs and the first rough strokes in the middle, because a bright middle on
+a darker ground is the first thing the discriminator learned about real images. Clean
+shapes come later.
 
 ## The same thing with `DCGAN.fit`
 
 `keras_gans.DCGAN` is a `keras.Model` whose `train_step` is the function above
-(open `keras_gans/models/gan.py`: it reads the same, step 1 then step 2). Because
-it is a Keras model you get everything Keras offers for free: `fit`, the progress
-bar, callbacks, saving. We hand it the two networks we already trained a little,
-and carry on.
+(open `keras_gans/models/dcgan.py`: it reads the same, step 1 then step 2; the
+plumbing every variant shares, such as drawing latents, is in `keras_gans/models/base.py`).
+Because it is a Keras model you get everything Keras offers for free: `fit`, the
+progress bar, callbacks, saving. We hand it the two networks we already trained a
+little, and carry on for `settings.steps` more steps.
 
-`SampleGIF` draws a grid from the same 64 fixed latents after every epoch and
-makes a GIF at the end: the best way to watch a GAN learn.
+`fit` counts in epochs. Over `dataset.repeat()`, an endless stream of batches,
+`steps_per_epoch` says where an epoch ends: here 8 epochs of an eighth of the steps
+each. `SampleGIF` draws a grid from the same 64 fixed latents after every epoch and
+makes a GIF at the end: the best way to watch a GAN learn. `TimeLimit` is only a
+safety stop: it ends the run (and says so) if this machine is far slower than planned.
 """
 
 gan = keras_gans.DCGAN(generator, discriminator, seed=0)
-gan.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
-            g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
+gan.compile(d_optimizer=keras.optimizers.Adam(settings.d_lr, beta_1=0.5),
+            g_optimizer=keras.optimizers.Adam(settings.g_lr, beta_1=0.5))
 samples = keras_gans.callbacks.SampleGIF(f"{OUT}/fit_samples", num_images=64, scale=2)
-history = gan.fit(dataset, epochs=8 if tutorial.QUICK else 5,
-                  callbacks=[samples, tutorial.TimeLimit(tutorial.seconds(50, 600))], verbose=2)
+FRAMES = 8
+history = gan.fit(dataset.repeat(), epochs=FRAMES, steps_per_epoch=max(1, settings.steps // FRAMES),
+                  callbacks=[samples, keras_gans.callbacks.TimeLimit(settings.time_limit)], verbose=2)
 tutorial.show(samples.gif_path)
 
 """
@@ -268,24 +291,25 @@ tutorial.save_grid(images, f"{OUT}/generated.png")
 """
 ## Where longer training goes: a pretrained generator
 
-A minute of training gives rough digits. What do the same networks draw after
-almost twenty thousand steps? The repository ships a DCGAN generator trained that long
-by the package's own command line, in `saved_models/dcgan_digits/`:
+A thousand steps give rough digits. What do the same networks draw after almost
+twenty thousand? The repository ships a DCGAN generator trained that long by the
+package's own command line, in `saved_models/dcgan_digits/`:
 
     keras-gans train --model dcgan --epochs 120 --d-lr 2e-4 --g-lr 2e-4 --seed 0
 
-It is quick mode's recipe (the DCGAN networks at width 32, the BCE losses,
-Adam 2e-4 / `beta_1=0.5`, batch 32, the 5,000 embedded digits at 32x32), run for
-120 epochs (18,720 steps, about ten minutes on a quiet 2-core CPU) instead of a
-minute; its latent vectors have 128 numbers instead of 64. Its model card,
-`saved_models/dcgan_digits/README.md`, gives the exact time and its score.
+It is nearly quick mode's recipe (the DCGAN networks at width 32, the BCE losses,
+Adam with `beta_1=0.5`, batch 32, the 5,000 embedded digits at 32x32), run for 120
+epochs, 18,720 steps, instead of 1,200. Two settings differ: its latent vectors have
+128 numbers instead of 64, and its discriminator learns at the paper's 2e-4 (a long
+run recovers from the discriminator's early lead). Its model card,
+`saved_models/dcgan_digits/README.md`, gives the time the run took and its score.
 
 `generator.keras` holds the generator alone: the network, its weights, and the
 batch-normalization averages, which after so many steps are settled, so it is
 used for inference with `training=False`. Loading it and drawing 64 digits takes
 seconds. It ships inside the package, so it is there in Colab after `pip install` too;
 `keras_gans.generation.pretrained_path` says where. The same generator works from a shell:
-`keras-gans generate --model dcgan_digits --output digits.png`.)
+`keras-gans generate --model dcgan_digits --output digits.png`.
 """
 
 PRETRAINED = keras_gans.generation.pretrained_path("dcgan_digits")
@@ -298,27 +322,27 @@ print(f"loaded {PRETRAINED} ({pretrained.count_params():,} parameters) "
 
 """
 In quick mode, put `pretrained_generator.png` next to your own `generated.png`:
-the same kind of network, the same data, the same losses; only the training time
-differs. Yours has dark backgrounds and rough strokes; the pretrained one draws
+the same kind of network, the same data, the same losses; mostly the length of the
+training differs. Yours has dark backgrounds and rough strokes; the pretrained one draws
 digits you can read, of every class (in full mode your faces and these digits do
-not compare, but the lesson is the same). Nothing about a GAN is magic: it is this training step, repeated
-long enough.
+not compare, but the lesson is the same). Nothing about a GAN is magic: it is this
+training step, repeated long enough.
 
 ## What you saw
 
 - `real_images.png`: the training data.
 - `untrained_generator.png`: the generator before training: noise.
-- `after_hand_written_steps.png`: after a few seconds of the hand-written loop.
+- `after_hand_written_steps.png`: after the 200 steps of the hand-written loop.
 - `fit_samples/progress.gif`: the same 64 latents, epoch after epoch, under `fit`.
 - `generated.png`: new samples at the end of your run.
 - `pretrained_generator.png`: the same networks after 120 epochs, loaded from
   `saved_models/dcgan_digits/`.
 
-In quick mode your run lasts about a minute, so its digits are rough: strokes and
-loops that are only starting to look like numbers. Give it more time
-(`KERAS_GANS_TIME_SCALE=5`) and they sharpen, on the way to the pretrained
-generator's. Next, tutorial 2 runs the same model the way you would in Colab: a
-real dataset, a GPU, mixed precision, saving and loading.
+In quick mode your run is 1,200 steps, so its digits are rough: strokes and
+loops that are only starting to look like numbers. Train longer (`LENGTH = 3`)
+and they sharpen, on the way to the pretrained generator's. Next, tutorial 2 runs
+the same model the way you would in Colab: a real dataset, a GPU, mixed precision,
+saving and loading.
 """
 
 """
@@ -336,12 +360,13 @@ seconds, `tests/test_exercises.py` checks it.
    generator pushed, compared with now? *Expected*: the slope of the minimax loss
    at a logit of -4 is sigmoid(-4) = 0.018, against 1 - sigmoid(-4) = 0.982 for
    the non-saturating loss: 55 times weaker. The printed `g_loss` is negative and
-   close to 0, and `after_hand_written_steps.png` stays much closer to the grey
-   noise of `untrained_generator.png`.
+   shrinks towards 0 (about -0.02 by step 200), and `after_hand_written_steps.png`
+   stays the grey noise of `untrained_generator.png`, with at most a faint regular
+   pattern: no bright blobs, no strokes.
 2. **A discriminator alone.** Delete step 2 (the generator step) from `train_step`
    and return `d_loss, d_loss`. *Predict*: where does `d_loss` go, and what does
    `after_hand_written_steps.png` show? *Expected*: `d_loss` starts near
-   2 log 2 = 1.39 and falls below 0.1 within about a hundred steps (telling a fixed
-   set of noise pictures from digits is easy); the picture is still noise, because
-   nothing moved the generator.
+   2 log 2 = 1.39 and falls below 0.1 within a few dozen steps, far below it by step
+   200 (telling a fixed kind of noise from digits is easy); the picture is still noise,
+   because nothing moved the generator.
 """

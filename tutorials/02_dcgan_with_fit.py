@@ -11,17 +11,22 @@ Accelerator: GPU
 ## Quick or full
 
 **Quick** (the default, and the workshop's): the 5,000 digits that ship with the
-package and small networks; about a minute on a 2-core laptop CPU (measured on
-an AVX-512 one; an AVX2-only CPU gets fewer steps in the same time). **Full**: CelebA
-faces at 64x64 with the GANs 101 article's settings, for a GPU. Every training loop
-stops at a time limit, so full mode takes about 17 minutes on a free Colab T4
-(15 of training, about 1 to decode 50,000 faces; an estimate, see `keras_gans.tutorial`),
-plus a first-time download of CelebA. `TIME_SCALE` multiplies every limit.
+package and small networks, 1,200 training steps on a CPU; how long that takes on each
+kind of CPU is in the `tutorials` table of [`benchmarks/README.md`](../benchmarks/README.md).
+**Full**: CelebA faces at 64x64 with the GANs 101 article's settings, for a GPU: 8,000
+steps, roughly 4 to 11 minutes of training on a free Colab T4 (an estimate from the
+arithmetic of a step, not a measurement), plus a first-time download of CelebA and the
+time to decode its faces. The cell below holds every setting, one line per mode;
+`LENGTH` multiplies the steps.
 """
 
-MODE = "quick"  # or "full"
-TIME_SCALE = 1.0  # e.g. 0.2 for a rehearsal, 3.0 for better pictures
-CELEBA = "tfds"  # full mode's faces: "tfds" (a 1.4 GB download), or the path of img_align_celeba/ or of a .zip
+MODE = "quick"    # "quick": 32x32 digits on a CPU; "full": 64x64 CelebA faces, for a GPU
+LENGTH = 1.0      # multiplies the training steps (0.1: a rehearsal; 3: longer training)
+CELEBA = "tfds"   # full mode's faces: "tfds" (a 1.4 GB download), or the path of img_align_celeba/ or of a .zip
+QUICK = dict(image_size=32, channels=1, latent_dim=64, width=32, batch_size=32, d_lr=1e-4, g_lr=2e-4,
+             steps=1200, time_limit=600)
+FULL = dict(image_size=64, channels=3, latent_dim=128, width=64, batch_size=128, d_lr=2e-4, g_lr=2e-4,
+            steps=8000, time_limit=3600)
 
 """
 ## What this tutorial does
@@ -30,15 +35,16 @@ Tutorial 1 took a GAN apart. This one is the everyday path, the one you would fo
 in Google Colab with a GPU:
 
 1. load a dataset with `keras_gans.data`,
-2. switch on mixed precision (16-bit arithmetic on the GPU, about twice as fast),
+2. switch on mixed precision (16-bit arithmetic, much faster on a GPU's tensor cores),
 3. build a `DCGAN` and train it with `model.fit`, watching a GIF of samples grow,
 4. keep a backup that lets an interrupted run continue where it stopped,
 5. save the model, load it back, and generate new images.
 
-In **full mode** (for a GPU) it trains on CelebA, 200,000 photos of celebrities' faces,
-at 64x64 with the GANs 101 article's settings: batch 128, latent vectors of 128
-numbers, Adam with learning rate 2e-4 and `beta_1=0.5`. In **quick mode** (a CPU)
-it trains on the 5,000 digits that ship with the package, for about a minute.
+In **full mode** (for a GPU) it trains on 50,000 of CelebA's 200,000 photos of
+celebrities' faces, at 64x64 with the GANs 101 article's settings: batch 128, latent
+vectors of 128 numbers, Adam with learning rate 2e-4 and `beta_1=0.5`. In **quick
+mode** (a CPU) it trains on the 5,000 digits that ship with the package, with smaller
+networks.
 
 **In Colab:** Runtime > Change runtime type > GPU, then run the cells in order.
 """
@@ -55,7 +61,7 @@ import numpy as np
 import keras_gans
 from keras_gans import tutorial
 
-tutorial.configure(MODE, TIME_SCALE, CELEBA)
+settings = tutorial.configure(MODE, QUICK, FULL, length=LENGTH, celeba=CELEBA)
 OUT = tutorial.output_dir("02_dcgan_with_fit")
 keras.utils.set_random_seed(0)
 
@@ -65,7 +71,11 @@ keras.utils.set_random_seed(0)
 A GPU computes much faster in 16-bit floats (`float16`) than in 32-bit ones. Mixed
 precision does the heavy arithmetic in float16 and keeps the weights, the losses
 and the generated images in float32, where precision matters. One call switches it
-on; on a CPU it does nothing, because float16 is slower there.
+on: `keras_gans.enable_mixed_precision()` with no argument picks `mixed_float16` when
+a GPU is visible and changes nothing on a CPU, where float16 is slower. `configure`
+has already made the call with the mode's policy (`settings.policy`: `mixed_float16`
+in full mode on a GPU, `float32` otherwise); in your own notebook, this line is all it
+takes.
 
 Two details make this safe for GANs, and the package does both for you: the last
 layer of every network stays in float32 (so losses never see float16), and
@@ -73,7 +83,7 @@ layer of every network stays in float32 (so losses never see float16), and
 before differentiating so that tiny float16 gradients do not round to zero.
 """
 
-policy = keras_gans.enable_mixed_precision()
+policy = keras_gans.enable_mixed_precision(settings.policy)
 print("dtype policy:", policy)
 
 """
@@ -87,14 +97,14 @@ one). For CelebA there are two ways in:
   downloads and prepares it (1.4 GB; the Google Drive hosting is sometimes over
   quota, then use the second way);
 - `keras_gans.data.load_celeba(source="/content/img_align_celeba")`: a folder of
-  the JPEGs, for example unzipped from Kaggle's copy. Set `CELEBA_SOURCE` to that
-  folder before running this tutorial.
+  the JPEGs, for example unzipped from Kaggle's copy, or Kaggle's .zip as it is. Set
+  `CELEBA` in the first cell to that path.
 
 Each face is centre-cropped to a square and resized to 64x64 once, and kept as
 8-bit integers in memory (2.5 GB for all of CelebA, four times less than float32).
 """
 
-dataset = tutorial.load_training_data(seed=0)
+dataset = tutorial.load_training_data(settings, seed=0)
 tutorial.save_grid(next(iter(dataset))[:36], f"{OUT}/real_images.png", nrow=6)
 
 """
@@ -104,24 +114,25 @@ tutorial.save_grid(next(iter(dataset))[:36], f"{OUT}/real_images.png", nrow=6)
 cross-entropy (tutorial 1 wrote its `train_step` out). `compile` takes one
 optimizer per network; the defaults are the DCGAN paper's Adam(2e-4, beta_1=0.5)
 for both. Full mode uses them; quick mode gives the discriminator half that
-learning rate, because in a one-minute run on a CPU an equally fast discriminator
-wins the first few hundred steps (tutorial 5 shows why that stalls the generator).
+learning rate (`settings.d_lr`), because in a short run with small networks an
+equally fast discriminator wins the first hundred or so steps (exercise 1 below
+measures it; tutorial 5 shows why a winning discriminator stalls the generator).
 """
 
-generator = keras_gans.networks.dcgan_generator(tutorial.IMAGE_SIZE, tutorial.CHANNELS,
-                                                tutorial.LATENT_DIM, width=tutorial.WIDTH)
-discriminator = keras_gans.networks.dcgan_discriminator(tutorial.IMAGE_SIZE, tutorial.CHANNELS,
-                                                        width=tutorial.WIDTH)
+generator = keras_gans.networks.dcgan_generator(settings.image_size, settings.channels, settings.latent_dim,
+                                                width=settings.width)
+discriminator = keras_gans.networks.dcgan_discriminator(settings.image_size, settings.channels,
+                                                        width=settings.width)
 gan = keras_gans.DCGAN(generator, discriminator, seed=0)
-gan.compile(d_optimizer=keras.optimizers.Adam(tutorial.D_LEARNING_RATE, beta_1=0.5),
-            g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
+gan.compile(d_optimizer=keras.optimizers.Adam(settings.d_lr, beta_1=0.5),
+            g_optimizer=keras.optimizers.Adam(settings.g_lr, beta_1=0.5))
 print(f"generator: {generator.count_params():,} weights, discriminator: {discriminator.count_params():,}")
 
 """
 ## Callbacks: what to keep while training
 
-- `SampleGIF` draws the same 64 latent vectors through the generator at regular
-  intervals and assembles the grids into `progress.gif`. Because the latents never
+- `SampleGIF` draws the same 64 latent vectors through the generator after every
+  epoch and assembles the grids into `progress.gif`. Because the latents never
   change, you watch the *same* faces (or digits) take shape.
 - `StepHistory` records the losses after every training step (Keras' own history
   keeps one number per epoch), for the loss plot below.
@@ -138,22 +149,25 @@ print(f"generator: {generator.count_params():,} weights, discriminator: {discrim
   run draws the same random numbers as an uninterrupted one.
 """
 
-backup_dir = os.environ.get("KERAS_GANS_BACKUP_DIR", f"{OUT}/backup")
-samples = keras_gans.callbacks.SampleGIF(f"{OUT}/samples", num_images=64,
-                                         every_n_steps=40 if tutorial.QUICK else 200)
+backup_dir = f"{OUT}/backup"  # in Colab, a folder on your Drive (above): outputs/ is emptied on every run
+samples = keras_gans.callbacks.SampleGIF(f"{OUT}/samples", num_images=64)
 steps = keras_gans.callbacks.StepHistory(f"{OUT}/steps.csv")
 callbacks = [samples, steps, keras.callbacks.BackupAndRestore(backup_dir),
-             tutorial.TimeLimit(tutorial.seconds(60, 900))]
+             keras_gans.callbacks.TimeLimit(settings.time_limit)]  # only a safety stop for a slow machine
 
 """
 ## Train
 
-In full mode five epochs over CelebA take a few minutes per epoch on a recent GPU
-(the GANs 101 article trained for 60). In quick mode training stops after about a
-minute.
+`settings.steps` steps, cut into 20 epochs: one GIF frame and one backup per epoch.
+`dataset.repeat()` makes the data an endless stream, and `steps_per_epoch` says where
+an epoch ends (quick mode's 1,200 steps are about 8 passes over the 5,000 digits;
+full mode's 8,000 about 20 passes over 50,000 faces; the GANs 101 article trained for
+60 passes over CelebA's 200,000).
 """
 
-history = gan.fit(dataset, epochs=30 if tutorial.QUICK else 5, callbacks=callbacks, verbose=2)
+EPOCHS = 20
+history = gan.fit(dataset.repeat(), epochs=EPOCHS, steps_per_epoch=max(1, settings.steps // EPOCHS),
+                  callbacks=callbacks, verbose=2)
 tutorial.show(samples.gif_path)
 
 """
@@ -200,10 +214,10 @@ not a list of memorised ones.
 """
 
 rng = np.random.default_rng(7)
-starts, ends = rng.normal(size=(2, 6, tutorial.LATENT_DIM))
+starts, ends = rng.normal(size=(2, 6, settings.latent_dim))
 steps_between = np.linspace(0, 1, 8)[None, :, None]
 walk = starts[:, None] * (1 - steps_between) + ends[:, None] * steps_between
-images = loaded.generate(walk.reshape(-1, tutorial.LATENT_DIM).astype("float32"))
+images = loaded.generate(walk.reshape(-1, settings.latent_dim).astype("float32"))
 tutorial.save_grid(images, f"{OUT}/latent_walk.png", nrow=8)
 
 """
@@ -226,20 +240,20 @@ compare it with the expected result given here. The teacher's answers, with the
 reasons, are in `tutorials/WORKSHOP_ANSWERS.md`; where a number can be checked in
 seconds, `tests/test_exercises.py` checks it.
 
-1. **The paper's learning rate.** In the model cell, give the discriminator
-   `Adam(2e-4, beta_1=0.5)`, the DCGAN paper's rate and full mode's, instead of
-   quick mode's `tutorial.D_LEARNING_RATE` (1e-4). *Predict*: what do `losses.png`
-   and the samples show? *Expected*: for about a hundred steps the discriminator
-   wins: `d_loss` falls towards 0.1 and below, `real_score` near 0.97 and
-   `fake_score` near 0.03, `g_loss` climbs to about 5; then the contest recovers
-   (scores about 0.9 and 0.1). At equal steps the samples are no better than with
-   1e-4, so in a one-minute run the steps spent while the discriminator wins are
-   lost. Compare the two `losses.png` over the same steps, not the final grids
-   (each run gets as many steps as your machine allows in a minute).
+1. **The paper's learning rate.** Set `d_lr=2e-4` in `QUICK`, the DCGAN paper's rate
+   and full mode's, instead of quick mode's 1e-4. *Predict*: what do `losses.png` and
+   the samples show? *Expected*: for about a hundred steps the discriminator wins:
+   between steps 80 and 120 `d_loss` averages about 0.06, `real_score` 0.97 and
+   `fake_score` 0.03, and `g_loss` climbs to about 5 (at 1e-4: about 0.35, 0.85, 0.15
+   and 2.6); then the contest recovers (scores about 0.87 and 0.12), with `g_loss`
+   staying higher than at 1e-4 to the end. The samples after the same 1,200 steps are
+   no better than with 1e-4, if anything rougher: the steps spent while the
+   discriminator wins are lost to a short run.
 2. **A walk through nothing.** In the latent walk, replace `ends` by `-starts`, so
    each row walks from a latent vector to its opposite and passes through the zero
    vector in the middle. *Predict*: what does the middle of each row look like?
    *Expected*: the two ends are different digits (or faces) and the middle columns
    of all six rows look alike: the zero vector is one point, so every row passes
-   through nearly the same picture, a faint, average-looking shape.
+   through nearly the same picture, here an almost black square with at most a faint
+   trace of a stroke.
 """

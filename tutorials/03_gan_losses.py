@@ -10,18 +10,27 @@ Accelerator: GPU (optional; quick mode runs on a CPU)
 """
 ## Quick or full
 
-**Quick** (the default, and the workshop's): the 5,000 digits that ship with the
-package and small networks; about 2.5 minutes on a 2-core laptop CPU (measured on
-an AVX-512 one; an AVX2-only CPU gets fewer steps in the same time). **Full**: CelebA
-faces at 64x64 with the GANs 101 article's settings, for a GPU. Every training loop
-stops at a time limit, so full mode takes about 17 minutes on a free Colab T4
-(15 of training, about 1 to decode 50,000 faces; an estimate, see `keras_gans.tutorial`),
-plus a first-time download of CelebA. `TIME_SCALE` multiplies every limit.
+**Quick** (the default, and the workshop's): the loss plots, then the workshop's
+comparison on the 5,000 digits that ship with the package: five variants on 1,000 and on
+5,000 digits, 1,500 generator steps each, with the small networks of
+`keras-gans compare --quick`. It is the longest tutorial in quick mode; how long it takes
+on each kind of CPU is in the `tutorials` table of
+[`benchmarks/README.md`](../benchmarks/README.md). **Full**: the same comparison on
+CelebA faces at 64x64 with the GANs 101 article's networks and subset sizes, for a GPU:
+15 runs of 1,000 steps, roughly 20 to 50 minutes on a free Colab T4 (an estimate from the
+arithmetic of the steps, not a measurement). The cell below holds every setting, one
+line per mode; `LENGTH` multiplies the steps.
 """
 
-MODE = "quick"  # or "full"
-TIME_SCALE = 1.0  # e.g. 0.2 for a rehearsal, 3.0 for better pictures
-CELEBA = "tfds"  # full mode's faces: "tfds" (a 1.4 GB download), or the path of img_align_celeba/ or of a .zip
+MODE = "quick"    # "quick": 32x32 digits on a CPU; "full": 64x64 CelebA faces, for a GPU
+LENGTH = 1.0      # multiplies the training steps (0.1: a rehearsal; 3: longer training)
+CELEBA = "tfds"   # full mode's faces: "tfds" (a 1.4 GB download), or the path of img_align_celeba/ or of a .zip
+# quick=True: the small networks of `keras-gans compare --quick` (keras_gans.presets.COMPARE["quick"]).
+# num_images: the subset sizes, one column each; steps: generator steps of every run.
+QUICK = dict(quick=True, image_size=32, latent_dim=32, width=16, batch_size=32, num_images=[1000, 5000],
+             steps=1500, time_limit=1800)
+FULL = dict(quick=False, image_size=64, latent_dim=128, width=64, batch_size=128, num_images=[1000, 5000, 10000],
+            steps=1000, time_limit=3600)
 
 """
 ## Why there are so many GANs
@@ -39,7 +48,7 @@ smooth, stalls, or falls apart. The main families:
 
 This tutorial first draws each loss as a function of the discriminator's raw output,
 so you can *see* why they behave differently, then trains the same networks with
-each loss for the same time and puts the results next to each other.
+each loss for the same number of steps and puts the results next to each other.
 """
 
 """
@@ -54,7 +63,7 @@ from matplotlib.figure import Figure
 from keras_gans import losses, tutorial
 from keras_gans.experiments.compare import compare
 
-tutorial.configure(MODE, TIME_SCALE, CELEBA)
+settings = tutorial.configure(MODE, QUICK, FULL, length=LENGTH, celeba=CELEBA)
 OUT = tutorial.output_dir("03_gan_losses")
 keras.utils.set_random_seed(0)
 
@@ -172,114 +181,73 @@ Now the real test, the experiment of the GANs 101 article's Table 2:
 `keras_gans.experiments.compare.compare` trains each variant on the same data (the same
 images in the same order), with the same architecture, the same initial weights
 and the same fixed latents for the samples, each with its paper's optimizer
-settings, for the same number of epochs. `build_gan(name)` picks the networks each
-variant is meant for (WGAN-GP's critic uses layer normalization, SAGAN has
-self-attention and spectral normalization; tutorials 4 and 9 explain why). It is
-also what the workshop command runs (`keras-gans compare`, see
-`tutorials/WORKSHOP.md`).
+settings, for the same number of generator steps, on each subset size. `build_gan(name)`
+picks the networks each variant is meant for (WGAN-GP's critic uses layer
+normalization, SAGAN has self-attention and spectral normalization; tutorials 4 and
+9 explain why). It is also what the workshop command runs (`keras-gans compare`, see
+`tutorials/WORKSHOP.md`): quick mode's settings are those of `keras-gans compare --quick`,
+so this tutorial's `comparison/` folder is the one the workshop shows.
 
-Quick mode uses the comparison's own quick settings (networks of width 16,
-latent vectors of 32 numbers, batches of 32) on all 5,000 digits for 5 epochs,
-about 780 generator steps, a little over two minutes on two CPU cores. That is
-enough to tell the losses apart: the cross-entropy, least-squares and
-gradient-penalty generators already draw rough digits, weight-clipped WGAN is
-still a texture (its critic, clipped to +-0.01, learns slowly: tutorial 4), and
-SAGAN's hinge loss with a spectrally normalised discriminator starts more slowly
-too. `KERAS_GANS_TIME_SCALE=3` trains 15 epochs. Full mode trains on CelebA at
-64x64 on the GANs 101 article's subset sizes.
+Equal steps, not equal epochs: with equal epochs the 1,000-image column would get a
+fifth of the steps of the 5,000-image one, and the picture would show the shorter
+training, not the smaller data set. A step is one generator update with the
+discriminator or critic updates its variant makes for it (five for WGAN and WGAN-GP),
+so every run gets the same number of generator updates and the Wasserstein runs pay for
+their critics in time. `time_limit` is only a safety stop for each run; a run it cuts
+short says so, and its row of the summary shows fewer steps.
 """
 
 VARIANTS = ["dcgan", "lsgan", "wgan", "wgan-gp", "sagan"]
-if tutorial.QUICK:
-    rows = compare(VARIANTS, num_images=[tutorial.scaled(5000, minimum=256)], epochs=tutorial.scaled(5),
-                   quick=True,
-                   output_dir=f"{OUT}/comparison", dataset="mnist5k", image_size=32)
-else:  # 20 epochs or 60 seconds of training per run, whichever ends first (15 runs: 15 minutes)
-    name, options = tutorial.data_source()
-    rows = compare(VARIANTS, num_images=[1000, 5000, 10_000], epochs=20, output_dir=f"{OUT}/comparison",
-                   dataset=name, data_options=options, image_size=64, width=tutorial.WIDTH,
-                   latent_dim=tutorial.LATENT_DIM, batch_size=tutorial.BATCH_SIZE, quality=None,
-                   seconds_per_run=tutorial.seconds(60, 60))
+name, options = tutorial.data_source(settings)
+quality = "digits" if name == "mnist5k" else None  # the digits FID (tutorial 8) scores digits only
+rows = compare(VARIANTS, num_images=settings.num_images, steps=settings.steps, quick=settings.quick,
+               output_dir=f"{OUT}/comparison", dataset=name, data_options=options,
+               image_size=settings.image_size, width=settings.width, latent_dim=settings.latent_dim,
+               batch_size=settings.batch_size, quality=quality, time_limit=settings.time_limit)
 tutorial.show(f"{OUT}/comparison/samples.png")
 tutorial.show(f"{OUT}/comparison/losses.png")
 print(open(f"{OUT}/comparison/summary.md").read())
 
 """
-The comparison folder holds, for each variant, its GIF
-(`<variant>_<n>/progress.gif`), its step-by-step losses, and the summary table
-printed above: seconds per epoch, final losses and scores and, on the digits, a
-quality score (the digits FID of tutorial 8, lower is better). The loss curves of different variants are on
-different scales (a Wasserstein critic's loss is a difference of unbounded
-scores), so each has its own panel: compare their *shapes*, and judge the images
-by the samples and the quality score, not by the losses.
+The comparison folder holds, for each run, its GIF (`<variant>_<n>/progress.gif`),
+its step-by-step losses, and the summary table printed above: milliseconds per step,
+final losses and scores and, on the digits, a quality score (the digits FID of
+tutorial 8, lower is better). The loss curves of different variants are on different
+scales (a Wasserstein critic's loss is a difference of unbounded scores), so each has
+its own panel: compare their *shapes*, and judge the images by the samples and the
+quality score, not by the losses.
 
 ## What you saw
 
 - `discriminator_losses.png`, `generator_losses.png`: the losses and their slopes.
-- `comparison/samples.png`: the same latents through each variant's generator
-  after the same number of epochs; `comparison/losses.png`: their losses;
-  `comparison/summary.md`: time and quality.
+- `comparison/samples.png`: the same latents through each run's generator after the
+  same number of generator steps, one row per variant, one column per subset size;
+  `comparison/losses.png`: their losses; `comparison/summary.md`: time and quality.
 
-Things to notice: the Wasserstein variants do 5 critic updates per generator
-update, so each of their epochs takes several times longer; in a short run
-WGAN-GP, whose critic gives a useful gradient from the first step, is usually the
-first to draw shapes; WGAN with weight clipping learns slowly (its critic is
-heavily constrained) and is usually still noise after a quick-mode run; LSGAN
-and DCGAN are often close; SAGAN's
-generator learns at half DCGAN's rate with costlier steps, and in a quick run its
-samples often all look alike (tutorial 9). With so little training the ranking can
-change from run to run: that itself is a lesson about GANs. For a workshop,
+Things to notice, in quick mode's pictures: DCGAN draws rough digits, a fair share of
+them readable, and LSGAN similar strokes on a grey ground; WGAN-GP, whose critic gives a
+useful gradient from the first step, draws thick, often readable digits; weight-clipped
+WGAN learns slowly (its critic is clipped flat, tutorial 4) and still draws a patterned
+texture with only hints of strokes; SAGAN, whose discriminator learns four times faster
+than its generator, draws no digits in a run this short and can collapse onto one
+pattern for every latent vector (tutorial 9 shows both). The Wasserstein variants do 5
+critic updates per generator update, so each of their steps takes several times longer
+(the `ms / step` column). Compare the two columns of one row for what five times fewer
+images do to a variant: in runs this short, for most variants not much. With short runs the ranking can
+change with the seed: that itself is a lesson about GANs. For a workshop,
 `tutorials/WORKSHOP.md` runs the same comparison from the command line.
 """
 
 """
 ## Which loss when
 
-The five variants side by side, as the package builds and compiles them
-(`keras_gans.models.build_gan(name)` then `compile()` with no arguments). The
-formulas are those of `keras_gans/losses.py` (each a mean over the batch; σ is
-the sigmoid, x̂ a random point between a real and a fake image); the defaults are
-in `keras_gans/models/<name>.py`. The costs (the last column) were measured with
-`python benchmarks/loss_step_cost.py --config compare-quick` and `--config
-tutorial-quick` on the project's 2-core Intel Xeon with AVX-512, pinned to one of
-its cores (`taskset -c 1`) while other jobs shared the machine (load average 2.6
-to 4.2), float32, no XLA: milliseconds per training step (one generator update
-and its discriminator updates), batch 32, 32x32 grey digits; the full tables are
-in `benchmarks/RESULTS_losses.md`. Time per step on your machine will differ; the
-ratios much less.
-
-| variant | D loss | G loss | optimizers | D steps | D held by | ms/step (×DCGAN) |
-| --- | --- | --- | --- | --- | --- | --- |
-| DCGAN | -log σ(r) - log(1 - σ(f)) | -log σ(f) | Adam 2e-4, β₁ 0.5 | 1 | batch norm | 37 (1.0×), 83 (1.0×) |
-| LSGAN | ½(r - 1)² + ½f² | ½(f - 1)² | Adam 2e-4, β₁ 0.5 | 1 | batch norm | 36 (1.0×), 80 (1.0×) |
-| WGAN | f - r | -f | RMSprop 5e-5 | 5 | clipping to ±0.01 | 122 (3.3×), 299 (3.6×) |
-| WGAN-GP | f - r + 10 (‖∇D(x̂)‖ - 1)² | -f | Adam 1e-4, β 0/0.9 | 5 | penalty, layer norm | 155 (4.1×), 355 (4.3×) |
-| SAGAN | relu(1 - r) + relu(1 + f) | -f | Adam D 4e-4, G 1e-4, β 0/0.9 | 1 | spectral norm | 153 (4.1×), 271 (3.3×) |
-
-ms per step: one generator update with its discriminator updates, batch 32, 32x32
-digits; first `keras-gans compare --quick`'s networks (width 16), then the tutorials'
-quick networks (width 32). β 0/0.9: Adam's β₁ = 0, β₂ = 0.9.
-
-- **DCGAN** fixes nothing, it is the baseline: the non-saturating generator loss keeps
-  a slope where the discriminator rejects the fakes (tutorial 3). Its weakness: a
-  discriminator that wins saturates it (tutorial 5). Choose it for a first run and a
-  known recipe (the GANs 101 article).
-- **LSGAN** fixes saturation: its slope grows with the distance to the target, so
-  fakes far from the real ones keep being pulled (tutorial 3's right panel). A step
-  costs what a DCGAN step costs; its loss has no upper bound. Choose it when DCGAN's scores pin to 0 and 1.
-- **WGAN** fixes the meaning of the loss: the critic's estimate tracks a distance
-  (tutorial 4). It costs 3 to 4 DCGAN steps per step, and clipping leaves a critic far
-  flatter than allowed that learns slowly: still noise after tutorial 4's 35 seconds,
-  with a falling FID. Choose it to teach the Wasserstein idea; use WGAN-GP for work.
-- **WGAN-GP** fixes clipping: the penalty holds the critic's gradient norm near 1
-  (tutorial 4, `gradient_norms.png`). It costs the dearest step (5 critic updates, each
-  with a double backward pass). Choose it when stability matters more than time.
-- **SAGAN** fixes a too-steep discriminator layer by layer (spectral norm) and adds
-  attention for long-range structure (tutorial 9). It costs 3 to 4 DCGAN steps per
-  step here (attention, power iterations). Choose it for larger images with structure
-  (faces, scenes), on a GPU.
-
-`tutorials/WORKSHOP.md` has the same table as a one-page handout.
+The five variants on one page, as the package builds and compiles them (each
+discriminator and generator loss as a formula, each paper's optimizers and number of
+critic updates, what holds the discriminator in check, and what a step costs compared
+with a DCGAN step), with a line each on what it fixes and when to choose it:
+[the "Which loss when" handout](WORKSHOP.md#handout-which-loss-when) in
+`tutorials/WORKSHOP.md`, one printed page for a workshop. The formulas are those of
+`keras_gans/losses.py`, the defaults those of `keras_gans/models/<name>.py`.
 """
 
 """
@@ -301,13 +269,14 @@ seconds, `tests/test_exercises.py` checks it.
    discriminator outputs 0 on every image. *Expected*: 1.0 for the discriminator
    (0.5 with the default 0/1 coding) and 0.0 for the generator: with c = 0 the
    generator is content with an undecided discriminator.
-3. **Equal time instead of equal epochs.** Call `compare(...)` in quick mode with
-   `epochs=100, seconds_per_run=30` (every variant trains for 30 seconds).
-   *Predict*: how many generator steps does each variant get? *Expected*: in the
-   inverse proportion of the cost column of "Which loss when" above: DCGAN and
-   LSGAN about the same, WGAN about a third of that, WGAN-GP and SAGAN about a
-   quarter. In our run: 625, 545, 237, 157 and 157 steps, digits FID 113, 157,
-   259, 176 and 284; DCGAN and LSGAN drew rough strokes, WGAN-GP blurred blobs,
-   WGAN a grid-like texture and SAGAN a flat grey. At equal time the cheap
-   losses win a short run.
+3. **What a step costs.** Before reading the summary table, *predict* each
+   variant's `ms / step` as a multiple of DCGAN's. *Expected*: LSGAN about DCGAN's
+   (the same networks, another formula); the three others several times more: WGAN 3
+   to 4 times (five critic updates per step), WGAN-GP the dearest or level with SAGAN,
+   5 to 8 times (five critic updates, each with a second backward pass for the
+   penalty), SAGAN 2.5 to 6 times (one discriminator update, but attention and spectral
+   normalization add many small operations). The exact multiples change with the CPU,
+   with or without oneDNN, and with whatever else the machine is doing; the grouping
+   does not: LSGAN with DCGAN, the other three several times dearer. At equal *time*
+   instead of equal steps, the cheap losses would get that many more steps.
 """

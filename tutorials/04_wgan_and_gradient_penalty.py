@@ -11,17 +11,24 @@ Accelerator: GPU (optional; quick mode runs on a CPU)
 ## Quick or full
 
 **Quick** (the default, and the workshop's): the 5,000 digits that ship with the
-package and small networks; about 2 minutes on a 2-core laptop CPU (measured on
-an AVX-512 one; an AVX2-only CPU gets fewer steps in the same time). **Full**: CelebA
-faces at 64x64 with the GANs 101 article's settings, for a GPU. Every training loop
-stops at a time limit, so full mode takes about 16 minutes on a free Colab T4
-(14 of training, about 1 to decode 50,000 faces; an estimate, see `keras_gans.tutorial`),
-plus a first-time download of CelebA. `TIME_SCALE` multiplies every limit.
+package and small networks on a CPU, 300 generator steps for each of the two models;
+how long that takes on each kind of CPU is in the `tutorials` table of
+[`benchmarks/README.md`](../benchmarks/README.md). **Full**: CelebA faces at 64x64 with
+the GANs 101 article's networks, for a GPU: 2,000 generator steps each, roughly 10 to 25
+minutes on a free Colab T4 (an estimate from the arithmetic of the steps, five critic
+updates each, not a measurement). The cell below holds every setting, one line per
+mode; `LENGTH` multiplies the steps.
 """
 
-MODE = "quick"  # or "full"
-TIME_SCALE = 1.0  # e.g. 0.2 for a rehearsal, 3.0 for better pictures
-CELEBA = "tfds"  # full mode's faces: "tfds" (a 1.4 GB download), or the path of img_align_celeba/ or of a .zip
+MODE = "quick"    # "quick": 32x32 digits on a CPU; "full": 64x64 CelebA faces, for a GPU
+LENGTH = 1.0      # multiplies the training steps (0.1: a rehearsal; 3: longer training)
+CELEBA = "tfds"   # full mode's faces: "tfds" (a 1.4 GB download), or the path of img_align_celeba/ or of a .zip
+# points: how often the critic's gradient norm is measured over a run; score: "digits" also scores the
+# samples then, with the digits FID of tutorial 8 (it only means something for digits), None does not.
+QUICK = dict(image_size=32, channels=1, latent_dim=64, width=32, batch_size=32, steps=300, points=30,
+             score="digits", time_limit=900)
+FULL = dict(image_size=64, channels=3, latent_dim=128, width=64, batch_size=128, steps=2000, points=40,
+            score=None, time_limit=3600)
 
 """
 ## From a discriminator to a critic
@@ -70,10 +77,10 @@ from matplotlib.figure import Figure
 import keras_gans
 from keras_gans import losses, tutorial
 
-tutorial.configure(MODE, TIME_SCALE, CELEBA)
+settings = tutorial.configure(MODE, QUICK, FULL, length=LENGTH, celeba=CELEBA)
 OUT = tutorial.output_dir("04_wgan_and_gradient_penalty")
 keras.utils.set_random_seed(0)
-dataset = tutorial.load_training_data(seed=0)
+dataset = tutorial.load_training_data(settings, seed=0)
 real_batch = next(iter(dataset))
 
 """
@@ -93,24 +100,25 @@ print("penalty of a flat critic:", float(losses.gradient_penalty(flat_critic, re
 """
 ## Watching the gradient norm during training
 
-This small callback measures what the penalty measures, on the same real batch
-every 10 steps: the critic's gradient norm at points between real and generated
-images. It lets us see how each method treats the Lipschitz limit.
+This small callback measures what the penalty measures, on the same real batch,
+`settings.points` times over a run (every 10 steps in quick mode): the critic's
+gradient norm at points between real and generated images. It lets us see how each method treats the
+Lipschitz limit.
 
-In quick mode it also scores the generator every 10 steps with the digits FID of
+On the digits it also scores the generator each time with the digits FID of
 tutorial 8 (256 generated digits against 1,000 real ones, in the features of the
 small digits classifier that ships with the package; lower is better). Losses of a
 Wasserstein critic do not say whether the pictures improve; this score does, and
 it will tell us whether a generator that still draws noise is learning at all.
 """
 
-if tutorial.QUICK:
+if settings.score == "digits":
     digits = keras_gans.evaluation.get_feature_extractor("digits")
     real_features = digits.features(np.concatenate([b.numpy() for b in dataset.unbatch().batch(1000).take(1)]))
 
 
 class GradientNorms(keras.callbacks.Callback):
-    def __init__(self, real_images, every=10):
+    def __init__(self, real_images, every):
         super().__init__()
         self.real_images, self.every = real_images, every
         self.step, self.steps, self.norms, self.fids = 0, [], [], []
@@ -128,7 +136,7 @@ class GradientNorms(keras.callbacks.Callback):
         gradients = tape.gradient(scores, points)
         self.steps.append(self.step)
         self.norms.append(float(tf.reduce_mean(tf.norm(tf.reshape(gradients, (len(points), -1)), axis=1))))
-        if tutorial.QUICK:
+        if settings.score == "digits":
             samples = self.model.generate(256, seed=7)
             self.fids.append(keras_gans.evaluation.frechet_distance(real_features, digits.features(samples)))
 
@@ -141,20 +149,22 @@ normalization, as in the paper) with its weights clipped; WGAN-GP's critic uses
 layer normalization instead, because batch normalization mixes the images of a
 batch and the penalty is defined per image. Both train the critic 5 times per
 generator update, with each paper's optimizer (`compile()` with no arguments picks
-them: RMSprop 5e-5 for WGAN, Adam 1e-4 with `beta_1=0` for WGAN-GP).
+them: RMSprop 5e-5 for WGAN, Adam 1e-4 with `beta_1=0` for WGAN-GP). Each trains
+`settings.steps` generator steps; a step is one generator update with its five critic
+updates.
 """
 
 results = {}
 for name in ("wgan", "wgan-gp"):
     keras.utils.set_random_seed(0)
-    gan = keras_gans.models.build_gan(name, tutorial.IMAGE_SIZE, tutorial.CHANNELS, tutorial.LATENT_DIM,
-                                      width=tutorial.WIDTH, seed=0)
+    gan = keras_gans.models.build_gan(name, settings.image_size, settings.channels, settings.latent_dim,
+                                      width=settings.width, seed=0)
     gan.compile()
     steps = keras_gans.callbacks.StepHistory()
-    norms = GradientNorms(real_batch)
+    norms = GradientNorms(real_batch, every=max(1, settings.steps // settings.points))
     print(f"--- {name}")
-    gan.fit(dataset, epochs=50 if tutorial.QUICK else 20, verbose=0,
-            callbacks=[steps, norms, tutorial.TimeLimit(tutorial.seconds(35, 420))])
+    gan.fit(dataset.repeat(), epochs=1, steps_per_epoch=settings.steps, verbose=0,
+            callbacks=[steps, norms, keras_gans.callbacks.TimeLimit(settings.time_limit)])
     results[name] = (gan, steps.history, norms)
     print(f"{name}: {len(steps.history['step'])} generator steps; "
           f"last Wasserstein estimate {steps.history['wasserstein_estimate'][-1]:.4f}")
@@ -166,8 +176,9 @@ for name in ("wgan", "wgan-gp"):
 The picture to remember from this tutorial.
 """
 
-figure = Figure(figsize=(16 if tutorial.QUICK else 11, 4))
-norm_axes, estimate_axes, *fid_axes = figure.subplots(1, 3 if tutorial.QUICK else 2)
+panels = 3 if settings.score == "digits" else 2
+figure = Figure(figsize=(5.4 * panels, 4))
+norm_axes, estimate_axes, *fid_axes = figure.subplots(1, panels)
 for name, (_, history, norms) in results.items():
     norm_axes.plot(norms.steps, norms.norms, label=name)
     window = max(1, len(history["step"]) // 20)
@@ -194,17 +205,16 @@ and the estimate is on a meaningful scale: a real distance between the real and
 the generated images that shrinks as the generator improves (over a long run;
 early on both networks are still finding their feet).
 
-**Is the clipped WGAN learning at all?** In quick mode its samples (below) are
-still noise, and that is expected, not a bug: a WGAN step costs 3.6 DCGAN steps
-(five critic updates; `benchmarks/RESULTS_losses.md`), so 35 seconds give it only
-a hundred or so generator steps, at the paper's small learning rate (RMSprop 5e-5),
-where DCGAN gets several hundred at 2e-4. Strokes need thousands of steps (full
-mode, or a much larger `TIME_SCALE`). The third panel is the proof that it is
-learning: its digits FID falls steadily. On the project's 2-core AVX-512 Xeon,
-with the core shared with other jobs (load average 4 to 5), the clipped WGAN got
-75 generator steps and its FID fell from 401 to 362; WGAN-GP got 64 steps and
-fell from 357 to 205, faster per step. Neither curve has flattened: both are
-learning, and what stops them is the time limit.
+**Is the clipped WGAN learning at all?** Its samples (below) are a grid-like texture,
+the same for every latent vector, and that is expected, not a bug: its critic, clipped
+flat, sees only coarse differences, and the paper's small learning rate (RMSprop 5e-5)
+moves the generator slowly. The third panel shows what 300 steps did: its digits FID
+fell steeply for about 150 steps and then stopped improving, while WGAN-GP's kept
+falling all the way, and its samples are rough digits, some of them readable. Per
+generator step the penalty teaches faster; clipped WGAN needs thousands of steps for
+strokes (full mode, or a much larger `LENGTH`). Both pay for five critic updates per
+generator step: each of their steps costs several DCGAN steps
+([`benchmarks/RESULTS_losses.md`](../benchmarks/RESULTS_losses.md)).
 
 ## Where the weights go
 
@@ -226,16 +236,14 @@ tutorial.save_figure(figure, f"{OUT}/critic_weights.png")
 ## What you saw
 
 - `gradient_norms.png`: the critic's gradient norm (left), the Wasserstein
-  estimate (middle) and, in quick mode, the digits FID of the samples (right) over
-  training, for clipping and for the penalty.
-- `critic_weights.png`: the clipped critic's weights stuck at +-0.01.
-- `samples_wgan.png`, `samples_wgan-gp.png`: the two generators after the same time.
-  Wasserstein GANs take several critic steps per generator step, so a quick-mode
-  run gives them only a hundred or so generator steps (fewer on a busy machine
-  or an AVX2-only CPU). In the run described above both grids were still grey
-  noise, WGAN-GP's a little smoother and darker, with a faint bright patch where
-  the digits go; the falling FID says both are on their way. Both need thousands
-  of steps for clean digits (full mode, or a much larger `TIME_SCALE`).
+  estimate (middle) and, on the digits, their digits FID (right) over training, for
+  clipping and for the penalty.
+- `critic_weights.png`: the clipped critic's weights piled up at +-0.01, the
+  penalised critic's spread in a bell shape.
+- `samples_wgan.png`, `samples_wgan-gp.png`: the two generators after the same 300
+  generator steps: clipped WGAN's grid-like texture, the same in every sample, and
+  WGAN-GP's rough, varied digits. Both need thousands of steps for clean digits
+  (full mode, or a much larger `LENGTH`).
 
 WGAN-GP is the one to use of the two: the penalty does what clipping meant to do.
 Tutorial 9 shows a third way to limit a discriminator's slope, spectral
@@ -262,11 +270,11 @@ seconds, `tests/test_exercises.py` checks it.
    those norms. *Expected*: (|w| - 1)^2 = 1, 0, 1 and 4: the penalty does not care
    whether the critic is too flat or too steep, only how far it is from 1.
 3. **Fewer critic steps.** Before `gan.compile()`, set `gan.discriminator_steps = 1`
-   for "wgan-gp". *Predict*: how many generator steps in the same time, and is the
-   FID curve better per second? *Expected*: more generator steps (in our run 128
-   instead of 64 in the same 35 seconds; in theory 3 to 4 times more, on a quiet
-   machine), a worse FID per step (276 against 205 at step 60) and a bumpy curve
-   (it rose from 242 to 351 before falling), ending at about the same FID in the
-   same time (191 against 205): one critic update per step gives the generator a
-   worse critic to learn from.
+   for "wgan-gp". *Predict*: how does the FID curve compare over the same 300
+   generator steps, and what happens to the time they take? *Expected*: the run takes
+   much less time (one critic update per step instead of five), but the FID curve is
+   worse per step and bumpy: it first rises before it falls, and ends well above the
+   five-update run's (about 150 against about 100 after 300 steps), with samples that
+   are grey blurred blobs instead of rough digits. One critic update per step gives
+   the generator a worse critic to learn from.
 """

@@ -11,17 +11,22 @@ Accelerator: GPU (optional; quick mode runs on a CPU)
 ## Quick or full
 
 **Quick** (the default, and the workshop's): the 5,000 digits that ship with the
-package and small networks; about 1.5 minutes on a 2-core laptop CPU (measured on
-an AVX-512 one; an AVX2-only CPU gets fewer steps in the same time). **Full**: CelebA
-faces at 64x64 with the GANs 101 article's settings, for a GPU. Every training loop
-stops at a time limit, so full mode takes about 15 minutes on a free Colab T4
-(13 of training, about 1 to decode 50,000 faces; an estimate, see `keras_gans.tutorial`),
-plus a first-time download of CelebA. `TIME_SCALE` multiplies every limit.
+package and small networks on a CPU, four short DCGAN and WGAN runs (300, 600, 150 and
+at most 300 steps); how long that takes on each kind of CPU is in the `tutorials` table
+of [`benchmarks/README.md`](../benchmarks/README.md). **Full**: CelebA faces at 64x64
+with the GANs 101 article's networks, for a GPU, the same four runs with more steps,
+roughly 2 to 6 minutes on a free Colab T4 (an estimate from the arithmetic of the steps,
+not a measurement). The cell below holds every setting, one line per mode; `LENGTH`
+multiplies the steps.
 """
 
-MODE = "quick"  # or "full"
-TIME_SCALE = 1.0  # e.g. 0.2 for a rehearsal, 3.0 for better pictures
-CELEBA = "tfds"  # full mode's faces: "tfds" (a 1.4 GB download), or the path of img_align_celeba/ or of a .zip
+MODE = "quick"    # "quick": 32x32 digits on a CPU; "full": 64x64 CelebA faces, for a GPU
+LENGTH = 1.0      # multiplies the training steps (0.1: a rehearsal; 3: longer training)
+CELEBA = "tfds"   # full mode's faces: "tfds" (a 1.4 GB download), or the path of img_align_celeba/ or of a .zip
+QUICK = dict(image_size=32, channels=1, latent_dim=64, width=32, batch_size=32, saturation_steps=300,
+             balanced_steps=600, collapse_steps=150, nan_steps=300, time_limit=600)
+FULL = dict(image_size=64, channels=3, latent_dim=128, width=64, batch_size=128, saturation_steps=600,
+            balanced_steps=3000, collapse_steps=300, nan_steps=300, time_limit=3600)
 
 """
 ## Three ways to fail
@@ -58,16 +63,16 @@ import keras_gans
 from keras_gans import tutorial
 from keras_gans.callbacks import Diagnostics, StepHistory
 
-tutorial.configure(MODE, TIME_SCALE, CELEBA)
+settings = tutorial.configure(MODE, QUICK, FULL, length=LENGTH, celeba=CELEBA)
 OUT = tutorial.output_dir("05_failure_modes")
-dataset = tutorial.load_training_data(seed=0)
+dataset = tutorial.load_training_data(settings, seed=0)
 reference_images = next(iter(dataset.unbatch().batch(64)))
 
 
 def new_dcgan(seed=0):
     keras.utils.set_random_seed(seed)
-    return keras_gans.models.build_gan("dcgan", tutorial.IMAGE_SIZE, tutorial.CHANNELS,
-                                       tutorial.LATENT_DIM, width=tutorial.WIDTH, seed=seed)
+    return keras_gans.models.build_gan("dcgan", settings.image_size, settings.channels,
+                                       settings.latent_dim, width=settings.width, seed=seed)
 
 
 def adam(learning_rate):
@@ -90,33 +95,34 @@ def kinds(diagnostics):
 ## 1. Discriminator saturation: a discriminator that is too strong
 
 We make the discriminator learn 50 times faster than the generator (learning
-rates 1e-3 against 2e-5). It quickly becomes certain about every image.
+rates 1e-3 against 2e-5), for `settings.saturation_steps` steps. It quickly becomes
+certain about every image.
 """
 
 
-def train(d_learning_rate, g_learning_rate, quick_seconds, gan=None, max_steps=10_000):
+def train(d_learning_rate, g_learning_rate, steps, gan=None):
     gan = gan or new_dcgan()
     gan.compile(d_optimizer=adam(d_learning_rate), g_optimizer=adam(g_learning_rate))
-    steps, watch = StepHistory(), diagnostics()
-    gan.fit(dataset.repeat(), epochs=1, steps_per_epoch=max_steps, verbose=0,
-            callbacks=[watch, steps, tutorial.TimeLimit(tutorial.seconds(quick_seconds, 240))])
-    print(f"{len(steps.history['step'])} steps; Diagnostics warned about: {kinds(watch)}")
-    return gan, steps, watch.warnings
+    history, watch = StepHistory(), diagnostics()
+    gan.fit(dataset.repeat(), epochs=1, steps_per_epoch=steps, verbose=0,
+            callbacks=[watch, history, keras_gans.callbacks.TimeLimit(settings.time_limit)])
+    print(f"{len(history.history['step'])} steps; Diagnostics warned about: {kinds(watch)}")
+    return gan, history, watch.warnings
 
 
-saturated_gan, saturated_steps, saturation_warnings = train(1e-3, 2e-5, 15)
+saturated_gan, saturated_steps, saturation_warnings = train(1e-3, 2e-5, settings.saturation_steps)
 
 """
 ## 2. The balance
 
 Before the opposite failure, a run that works: a discriminator at half the
 generator's rate (1e-4 against 2e-4) keeps the contest going on this small
-problem. (The DCGAN paper uses 2e-4 for both; with these small networks on digits
-its discriminator wins the first few hundred steps before the generator catches
-up, which in a short run is too long.)
+problem, for `settings.balanced_steps` steps. (The DCGAN paper uses 2e-4 for both;
+with these small networks on digits its discriminator wins the first hundred or so
+steps before the generator catches up, which in a short run is a large share.)
 """
 
-balanced_gan, balanced_steps, balanced_warnings = train(1e-4, 2e-4, 30)
+balanced_gan, balanced_steps, balanced_warnings = train(1e-4, 2e-4, settings.balanced_steps)
 
 """
 ## 3. Mode collapse: a discriminator that falls behind
@@ -124,25 +130,25 @@ balanced_gan, balanced_steps, balanced_warnings = train(1e-4, 2e-4, 30)
 Mode collapse strikes a generator that already draws something: it finds one image
 that the discriminator accepts and draws it for every latent vector. To see it, we
 take a copy of the balanced run we just trained (both networks, with their weights
-as they are now) and train it on for 150 more steps with a discriminator that has
+as they are now) and train it on for `settings.collapse_steps` more steps (150 in
+quick mode) with a discriminator that has
 almost stopped learning: 500 times slower than the generator (1e-6 against 5e-4).
 Nothing then punishes the generator for drawing the same thing every time, so every
 latent vector drifts towards the one image this nearly frozen judge likes best.
 
 Two things to know before you look:
 
-- The discriminator must have learned something first. A milder lag from the start
-  (5e-5 against 2e-4) did not collapse in our runs: batch norm and Adam's momentum
-  keep a small DCGAN varied surprisingly well. One that barely learned from the
-  start (1e-5 against 5e-4) collapsed onto a grey texture, the first thing that
-  fooled a discriminator that did not yet know what a digit is.
+- The discriminator must have learned something first, which is why the collapse
+  starts from the balanced run rather than from new networks: a discriminator that
+  knows nothing about digits can be fooled by a grey texture, and the generator would
+  collapse onto that.
 - The image the generator collapses onto is the one this particular discriminator
-  scores highest, and after a minute of training that is not a clean digit: in our
-  runs it was a pattern of strokes and blobs (a grid of blobs, three bars, an
-  "8" made of dots), different from run to run. What makes it a collapse is that it is *the
-  same* picture for every latent vector. In long runs, where the discriminator
-  knows digits well, the collapsed image is typically a digit, often the same one
-  over and over.
+  scores highest, and after 600 steps of training that is not a clean digit but a
+  pattern of strokes and blobs (the exact pattern changes with the CPU: floating-point
+  differences between CPU kinds are enough to pick another one). What makes it a
+  collapse is that it is *the same* picture for every latent vector. In long runs,
+  where the discriminator knows digits well, the collapsed image is typically a
+  digit, often the same one over and over.
 """
 
 
@@ -156,8 +162,8 @@ def copy_of(gan):
     return keras_gans.DCGAN(*copies, seed=1)
 
 
-collapsed_gan, collapsed_steps, collapse_warnings = train(1e-6, 5e-4, 25, gan=copy_of(balanced_gan),
-                                                         max_steps=150)
+collapsed_gan, collapsed_steps, collapse_warnings = train(1e-6, 5e-4, settings.collapse_steps,
+                                                         gan=copy_of(balanced_gan))
 
 runs = [("D too strong (1e-3 vs 2e-5)", saturated_gan, saturated_steps),
         ("balanced (1e-4 vs 2e-4)", balanced_gan, balanced_steps),
@@ -194,16 +200,13 @@ Read the two pictures together.
   1 (it is being fooled) and the 36 latent vectors, which drew 36 different rough
   digits, now all draw one and the same picture: a mode collapse. `Diagnostics`
   measures variety as the mean pixel distance between samples divided by the same
-  for real images (the "spread" printed above, against about 0.65 for real
-  digits: about 0.25 to 0.35 for the balanced run, about 0.1 for the collapsed
-  one) and warns when that ratio falls below 0.1 after having been above it. This
-  collapse ends near 0.15 to 0.2 of the real spread, just above the line, so in
-  most of our runs `Diagnostics` stayed silent: a threshold is a compromise between
-  false alarms and missed collapses, and your eyes on the sample grid are the last
-  check. On a slow CPU the balanced run gets fewer steps and draws blurrier
-  digits, but the collapse still gets its 150 steps wherever the 25-second limit
-  allows them (they took about 15 seconds with oneDNN held to AVX2 on our machine,
-  which emulates an AVX2-only laptop).
+  for real images (the "spread" printed above, about 0.65 for real digits: close to
+  it for the balanced run, a fraction of it for the collapsed one) and warns when that
+  ratio falls below 0.1 after having been above it. This collapse ends at about a
+  fifth to a third of the real spread (the samples still differ a little in
+  brightness), above the line, so `Diagnostics` stays silent: a threshold is a
+  compromise between false alarms and missed collapses, and your eyes on the sample
+  grid are the last check.
 
 The fixes follow: slow down a discriminator that wins (a lower learning rate,
 label smoothing, a smaller network, or a loss that does not saturate: least
@@ -220,14 +223,15 @@ grow without bound until they overflow.
 """
 
 keras.utils.set_random_seed(0)
-size, channels = tutorial.IMAGE_SIZE, tutorial.CHANNELS
-generator = keras_gans.networks.dcgan_generator(size, channels, tutorial.LATENT_DIM, width=tutorial.WIDTH)
-critic = keras_gans.networks.dcgan_discriminator(size, channels, width=tutorial.WIDTH, normalization="none")
+size, channels = settings.image_size, settings.channels
+generator = keras_gans.networks.dcgan_generator(size, channels, settings.latent_dim, width=settings.width)
+critic = keras_gans.networks.dcgan_discriminator(size, channels, width=settings.width, normalization="none")
 gan = keras_gans.WGAN(generator, critic, clip_value=1e30, discriminator_steps=1, seed=0)
 gan.compile(d_optimizer=keras.optimizers.SGD(50.0), g_optimizer=keras.optimizers.SGD(50.0))
 watch = Diagnostics(checkpoint_path=f"{OUT}/last_good.weights.h5")
 nan_steps = StepHistory()
-gan.fit(dataset, epochs=3, verbose=0, callbacks=[watch, nan_steps, tutorial.TimeLimit(tutorial.seconds(20, 60))])
+gan.fit(dataset.repeat(), epochs=1, steps_per_epoch=settings.nan_steps, verbose=0,
+        callbacks=[watch, nan_steps, keras_gans.callbacks.TimeLimit(settings.time_limit)])
 print("warnings:", kinds(watch))
 print("the last steps' critic losses:", [f"{v:.3g}" for v in nan_steps.history["d_loss"][-4:]])
 weights_are_finite = all(np.isfinite(keras.ops.convert_to_numpy(w)).all() for w in gan.weights)
@@ -235,8 +239,9 @@ print("after the NaN, Diagnostics put back the last good weights; all finite:", 
 nan_warnings = watch.warnings
 
 """
-`Diagnostics` stopped training at the first non-finite loss and put back the
-weights of the last finished epoch (also saved in `last_good.weights.h5`). The
+`Diagnostics` stopped training at the first non-finite loss, a few steps in, and put
+back the last good weights, here those of the start of the run (also saved in
+`last_good.weights.h5`; in a longer run, those of the last finished epoch). The
 fixes for a NaN: a smaller learning rate; a constraint on the critic (weight
 clipping, gradient penalty, spectral normalization); under mixed precision, keep
 the last layer in float32 and use a loss-scale optimizer (the package does both);
@@ -275,12 +280,11 @@ compare it with the expected result given here. The teacher's answers, with the
 reasons, are in `tutorials/WORKSHOP_ANSWERS.md`; where a number can be checked in
 seconds, `tests/test_exercises.py` checks it.
 
-1. **A shorter collapse.** Train the collapse for
-   `max_steps=30` instead of 150. *Predict*: collapsed or not? *Expected*: on
-   the way, not finished. In our run the 36 samples had already drifted to one
-   pattern of blobs, but they still differed in brightness and detail, where 150
-   steps make them one picture; the printed spread stays a little above the
-   150-step run's.
+1. **A shorter collapse.** Set `collapse_steps=30` in `QUICK` instead of 150.
+   *Predict*: collapsed or not? *Expected*: on the way, not finished. The 36 samples
+   have already drifted towards one pattern, but they still differ in detail and
+   brightness, where 150 steps make them one picture; the printed spread of the collapsed
+   run stays well above the 150-step run's, about half the real digits' spread.
 2. **Clip the reckless critic.** In the NaN section, set `clip_value=0.01` (the
    WGAN paper's) instead of 1e30, and keep the learning rate of 50. *Predict*: NaN
    or not? *Expected*: no NaN: every weight stays within +-0.01 whatever the

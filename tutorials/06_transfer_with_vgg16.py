@@ -10,18 +10,25 @@ Accelerator: GPU
 """
 ## Quick or full
 
-**Quick** (the default, and the workshop's): the 5,000 digits that ship with the
-package and small networks; about 1.5 minutes on a 2-core laptop CPU (measured on
-an AVX-512 one; an AVX2-only CPU gets fewer steps in the same time). **Full**: CelebA
-faces at 64x64 with the GANs 101 article's settings, for a GPU. Every training loop
-stops at a time limit, so full mode takes about 16 minutes on a free Colab T4
-(14 of training, about 1 to decode 50,000 faces; an estimate, see `keras_gans.tutorial`),
-plus a first-time download of CelebA. `TIME_SCALE` multiplies every limit.
+**Quick** (the default, and the workshop's): 2,048 of the digits that ship with the
+package, small networks, 512 steps for each of the two discriminators, on a CPU; how
+long that takes on each kind of CPU is in the `tutorials` table of
+[`benchmarks/README.md`](../benchmarks/README.md). **Full**: 10,000 CelebA faces at
+64x64 with ImageNet's VGG16 weights, for a GPU: 1,600 steps each, roughly 5 to 15
+minutes on a free Colab T4 (an estimate from the arithmetic of the steps, not a
+measurement). The cell below holds every setting, one line per mode; `LENGTH`
+multiplies the steps.
 """
 
-MODE = "quick"  # or "full"
-TIME_SCALE = 1.0  # e.g. 0.2 for a rehearsal, 3.0 for better pictures
-CELEBA = "tfds"  # full mode's faces: "tfds" (a 1.4 GB download), or the path of img_align_celeba/ or of a .zip
+MODE = "quick"    # "quick": 32x32 digits on a CPU; "full": 64x64 CelebA faces, for a GPU
+LENGTH = 1.0      # multiplies the training steps (0.1: a rehearsal; 3: longer training)
+CELEBA = "tfds"   # full mode's faces: "tfds" (a 1.4 GB download), or the path of img_align_celeba/ or of a .zip
+# vgg_weights: None (random: offline), "imagenet" (a 58 MB download), or the path of a weights file
+# saved from keras.applications.VGG16(include_top=False). learning_rate: all four Adam optimizers'.
+QUICK = dict(image_size=32, channels=1, latent_dim=64, width=32, batch_size=32, learning_rate=2e-4,
+             num_images=2048, steps=512, vgg_weights=None, time_limit=1800)
+FULL = dict(image_size=64, channels=3, latent_dim=128, width=64, batch_size=128, learning_rate=2e-4,
+            num_images=10000, steps=1600, vgg_weights="imagenet", time_limit=3600)
 
 """
 ## The idea
@@ -41,21 +48,19 @@ trainable head. `keras_gans.networks.vgg16_discriminator` builds the second one,
 and `keras_gans.experiments.vgg16.compare_vgg16_discriminator` runs the whole comparison.
 
 **Quick mode is only a rehearsal here.** VGG16's ImageNet weights are a 58 MB
-download, and quick mode must work offline, so it uses `weights=None`: the same
+download, and quick mode must work offline, so it uses `vgg_weights=None`: the same
 architecture with *random* frozen layers. That shows every step of the method and
-all the pictures, but not the benefit of ImageNet features: after 512 steps (about
-1.5 minutes on two CPU cores) the scratch run draws rough digits while the random
-VGG16 run still draws a texture. Run it on a GPU (full mode: CelebA, ImageNet
-weights) for the real result.
-Offline with the weights at hand, set `KERAS_GANS_VGG16_WEIGHTS` to a weights file
-saved from `keras.applications.VGG16(include_top=False)`.
+all the pictures, but not the benefit of ImageNet features: after 512 steps the
+scratch run draws blurred digit-like shapes while the random VGG16 run draws a
+noisier texture. Run
+it on a GPU (full mode: CelebA, ImageNet weights) for the real result. Offline with
+the weights at hand, set `vgg_weights` in the first cell to a weights file saved from
+`keras.applications.VGG16(include_top=False)`.
 """
 
 """
 ## Setup
 """
-
-import os
 
 import keras
 
@@ -63,7 +68,7 @@ import keras_gans
 from keras_gans import tutorial
 from keras_gans.experiments.vgg16 import compare_vgg16_discriminator
 
-tutorial.configure(MODE, TIME_SCALE, CELEBA)
+settings = tutorial.configure(MODE, QUICK, FULL, length=LENGTH, celeba=CELEBA)
 OUT = tutorial.output_dir("06_transfer_with_vgg16")
 keras.utils.set_random_seed(0)
 
@@ -77,22 +82,16 @@ convolution, normalization and a final convolution that output one logit. Compar
 the trainable weights of the two discriminators:
 """
 
-size, channels = tutorial.IMAGE_SIZE, tutorial.CHANNELS
-scratch = keras_gans.networks.dcgan_discriminator(size, channels, width=tutorial.WIDTH)
+size, channels = settings.image_size, settings.channels
+scratch = keras_gans.networks.dcgan_discriminator(size, channels, width=settings.width)
 
 
 def vgg16_discriminator(weights):
     return keras_gans.networks.vgg16_discriminator(size, channels, weights=weights, frozen_until="block3_conv3")
 
 
-# Quick mode: random VGG weights (offline), unless KERAS_GANS_VGG16_WEIGHTS names a
-# weights file saved from keras.applications.VGG16(include_top=False), or "imagenet".
-# Full mode: ImageNet weights, or random ones (said in one line) when they cannot be downloaded.
-if tutorial.QUICK:
-    VGG_WEIGHTS = os.environ.get("KERAS_GANS_VGG16_WEIGHTS")
-    vgg = vgg16_discriminator(VGG_WEIGHTS)
-else:
-    vgg, VGG_WEIGHTS = tutorial.pretrained_or_random("VGG16", vgg16_discriminator)
+# "imagenet" is a download: offline, it goes on with random weights and says so in one line.
+vgg, vgg_weights = tutorial.pretrained_or_random("VGG16", vgg16_discriminator, settings.vgg_weights)
 for name, model in (("from scratch", scratch), ("VGG16-based", vgg)):
     trainable = sum(int(keras.ops.size(w)) for w in model.trainable_weights)
     frozen = sum(int(keras.ops.size(w)) for w in model.non_trainable_weights)
@@ -109,21 +108,19 @@ frozen VGG layers keep the features they learned on ImageNet.
 
 Same generator start, same data order, same latents for the sample grids; the
 only difference is the discriminator. The GANs 101 article used LSGAN (least squares,
-tutorial 3), and so does this comparison. In quick mode: 2,048 digits, 8
-epochs (512 steps). In full mode: 10,000 CelebA faces (one of the GANs 101 article's subset
-sizes), 20 epochs.
+tutorial 3) with Adam(2e-4, beta_1=0.5) for all four optimizers, and so does this
+comparison. In quick mode: 2,048 digits, 512 steps (8 passes over them). In full mode:
+10,000 CelebA faces (one of the GANs 101 article's subset sizes), 1,600 steps (about 20
+passes). Each run's steps are cut into 8 epochs, one frame of the GIF each.
 """
 
-if tutorial.QUICK:
-    dataset = tutorial.load_training_data(num_images=tutorial.scaled(2048, minimum=64), seed=0)
-    epochs = tutorial.scaled(8)
-else:
-    dataset = tutorial.load_training_data(num_images=10_000, seed=0)
-    epochs = 20
+dataset = tutorial.load_training_data(settings, num_images=settings.num_images, seed=0)
+FRAMES = 8
 result = compare_vgg16_discriminator(
-    dataset, OUT, epochs=epochs, variant="lsgan", latent_dim=tutorial.LATENT_DIM, width=tutorial.WIDTH,
-    vgg_weights=VGG_WEIGHTS, frozen_until="block3_conv3", seed=0, num_samples=36, verbose=2,
-    seconds_per_run=tutorial.seconds(60, 420))
+    dataset.repeat(), OUT, epochs=FRAMES, steps_per_epoch=max(1, settings.steps // FRAMES), variant="lsgan",
+    latent_dim=settings.latent_dim, width=settings.width, learning_rate=settings.learning_rate,
+    vgg_weights=vgg_weights, frozen_until="block3_conv3", seed=0, num_samples=36, verbose=2,
+    time_limit=settings.time_limit)
 tutorial.show(result["gif"])
 tutorial.show(result["losses"])
 
@@ -140,19 +137,22 @@ tutorial.show(result["losses"])
 
 ## What to look for
 
-In the GANs 101 article, with ImageNet weights on CelebA, the VGG16 discriminator
-gave recognisable faces after fewer epochs, but the two runs ended at similar
-quality: good features help the start most. Its discriminator loss also stays
-lower: a frozen ImageNet network separates real from generated images easily,
-which can starve the generator of gradient (tutorial 5's saturation). The usual
-remedies are a shallower cut (`frozen_until="block2_conv2"`) or letting the last
-VGG block train too (`unfreeze_from="block3_conv1"`), which tutorial 7 discusses.
+Transfer learning is not a sure win here. In the GANs 101 article, with ImageNet
+weights on CelebA, the VGG16 discriminator's faces looked *worse* than the scratch
+run's; its authors suggest that features learned to classify ImageNet's photographs
+are too far from what telling real from generated faces needs, and propose a lower
+cut and more tuning. A frozen ImageNet network can also separate real from generated
+images too easily, which starves the generator of gradient (tutorial 5's
+saturation). The remedies to try are a shallower cut (`frozen_until="block2_conv2"`,
+exercise 1) or letting the last VGG block train too (`unfreeze_from="block3_conv1"`,
+exercise 2; tutorial 7 discusses what to freeze).
 
 With quick mode's random VGG weights, neither effect can appear: the frozen
 layers are random filters. A discriminator of random frozen features still learns
-something through its head, so the generator still moves, but slowly: in our quick
-run the scratch side drew rough digits by epoch 8 while the VGG16 side drew the
-same grid-like texture for every latent vector. **That picture does not say that
+something through its head, so the generator still moves, but slowly: after quick
+mode's 512 steps the scratch side draws grey, blurred blobs with the first digit-like
+shapes, while the VGG16 side draws a noisier texture with fewer of them (without
+oneDNN, one and the same grid-like pattern for every latent vector). **That picture does not say that
 transfer learning hurts**: it compares a discriminator that learned its features
 with one whose features are random and may not learn. It says that *frozen*
 features have to be good ones, which is exactly what ImageNet's weights bring and
@@ -179,11 +179,12 @@ seconds, `tests/test_exercises.py` checks it.
    trainable and frozen counts. *Expected*: 1,475,328 weights (VGG16's third block:
    295,168 + 2 x 590,080) move from frozen to trainable: 261,184 stay frozen
    (260,160 of VGG16 and the head's 1,024 batch-norm averages).
-3. **With ImageNet's weights** (in Colab, or with `KERAS_GANS_VGG16_WEIGHTS=imagenet`
-   online). *Predict*: does the VGG16 side still draw one texture for every latent?
-   *Expected*: the frozen layers now detect edges and strokes, so its discriminator
-   separates real from fake much faster: look for a discriminator loss that falls
-   lower than the scratch run's in `losses.png` (the saturation risk the text
-   describes); whether its samples beat the scratch side's in 8 epochs is what the
-   experiment is for.
+3. **With ImageNet's weights** (online: `vgg_weights="imagenet"` in `QUICK`, or full
+   mode in Colab). *Predict*: does the VGG16 side still draw one texture for every
+   latent? *Expected*: the frozen layers now detect edges and strokes, so its
+   discriminator separates real from fake faster: look for a discriminator loss that
+   falls lower than the scratch run's in `losses.png` (the saturation risk the text
+   describes). Whether its samples beat the scratch side's is what the experiment is
+   for; the GANs 101 article's did not, on faces. (Not measured here: the weights are
+   a download.)
 """

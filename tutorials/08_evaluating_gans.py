@@ -11,19 +11,25 @@ Accelerator: GPU (optional; quick mode runs on a CPU)
 ## Quick or full
 
 **Quick** (the default, and the workshop's): the 5,000 digits that ship with the
-package and small networks; about 1.5 minutes on a 2-core laptop CPU (measured on
-an AVX-512 one; an AVX2-only CPU gets fewer steps in the same time). **Full**: CelebA
-faces at 64x64 with the GANs 101 article's settings, for a GPU. Every training loop
-stops at a time limit, so full mode takes about 20 minutes on a free Colab T4
-(7 of training, about 1 to decode 50,000 faces, and about 10 for its twenty FIDs: each
-takes the square root of a 2048x2048 matrix on the CPU, about 25 s; an estimate, see
-`keras_gans.tutorial`), plus a first-time download of CelebA. `TIME_SCALE` multiplies
-every limit.
+package, the digits classifier's features, and 600 training steps of a small DCGAN on
+a CPU; how long that takes on each kind of CPU is in the `tutorials` table of
+[`benchmarks/README.md`](../benchmarks/README.md). **Full**: CelebA faces at 64x64,
+InceptionV3's features and 3,000 steps of the GANs 101 article's DCGAN, for a GPU:
+roughly 2 to 4 minutes of training on a free Colab T4 plus its twenty FIDs, each of
+which takes the square root of a 2048x2048 matrix on the CPU (an estimate, not a
+measurement). The cell below holds every setting, one line per mode; `LENGTH`
+multiplies the steps.
 """
 
-MODE = "quick"  # or "full"
-TIME_SCALE = 1.0  # e.g. 0.2 for a rehearsal, 3.0 for better pictures
-CELEBA = "tfds"  # full mode's faces: "tfds" (a 1.4 GB download), or the path of img_align_celeba/ or of a .zip
+MODE = "quick"    # "quick": 32x32 digits on a CPU; "full": 64x64 CelebA faces, for a GPU
+LENGTH = 1.0      # multiplies the training steps (0.1: a rehearsal; 3: longer training)
+CELEBA = "tfds"   # full mode's faces: "tfds" (a 1.4 GB download), or the path of img_align_celeba/ or of a .zip
+# features: the network whose features the scores compare; score_images: images in each scored set;
+# points: how many times the FID is measured during training.
+QUICK = dict(image_size=32, channels=1, latent_dim=64, width=32, batch_size=32, d_lr=1e-4, g_lr=2e-4,
+             features="digits", score_images=1000, steps=600, points=15, time_limit=600)
+FULL = dict(image_size=64, channels=3, latent_dim=128, width=64, batch_size=128, d_lr=2e-4, g_lr=2e-4,
+            features="inception_v3", score_images=1000, steps=3000, points=20, time_limit=3600)
 
 """
 ## Why losses are not enough
@@ -57,8 +63,8 @@ TensorFlow graph of 2015), on 50,000 images, at 299x299 pixels. A score made wit
 another network, resolution or image count is a different number, not comparable
 with any table. For digits offline, the package ships a small digits classifier
 (`saved_models/digits_classifier/`) whose features give a **digits FID**: quick,
-meaningful for digits, comparable only with other digits FIDs. Quick mode uses it;
-full mode uses Inception.
+meaningful for digits, comparable only with other digits FIDs. Quick mode uses it
+(`features="digits"`); full mode uses Inception (`"inception_v3"`).
 """
 
 """
@@ -72,16 +78,16 @@ from matplotlib.figure import Figure
 import keras_gans
 from keras_gans import evaluation, tutorial
 
-tutorial.configure(MODE, TIME_SCALE, CELEBA)
+settings = tutorial.configure(MODE, QUICK, FULL, length=LENGTH, celeba=CELEBA)
 OUT = tutorial.output_dir("08_evaluating_gans")
 keras.utils.set_random_seed(0)
-# Quick mode: the digits classifier that ships with the package. Full mode: Keras'
-# InceptionV3 with ImageNet weights, or random ones (said in one line) offline.
-if tutorial.QUICK:
+# "digits": the classifier that ships with the package. "inception_v3": Keras' InceptionV3 with
+# ImageNet weights (a download), or random ones offline (said in one line).
+if settings.features == "digits":
     extractor = evaluation.get_feature_extractor("digits")
 else:
     extractor, _ = tutorial.pretrained_or_random(
-        "InceptionV3", lambda weights: evaluation.get_feature_extractor("inception_v3", weights=weights))
+        "InceptionV3", lambda weights: evaluation.get_feature_extractor(settings.features, weights=weights))
 print(f"feature network: {extractor.name}, {extractor.feature_dim} features per image")
 
 """
@@ -92,8 +98,8 @@ We take two disjoint sets of real images, and degrade one of them in steps: blur
 noise, and "collapse" (one image repeated).
 """
 
-dataset = tutorial.load_training_data(seed=0)
-N = tutorial.scaled(1000, minimum=32)  # images per set: 1,000 (fewer when TIME_SCALE < 1, a rehearsal)
+dataset = tutorial.load_training_data(settings, seed=0)
+N = settings.score_images  # images per set
 real = np.concatenate([batch.numpy() for batch in dataset.unbatch().batch(2 * N).take(1)])
 set_a, set_b = real[:N], real[N:2 * N]
 
@@ -168,18 +174,20 @@ like with like.
 `keras_gans.callbacks.FIDCallback` scores the generator at the end of every epoch (here on 500
 generated images against 500 real ones, which is quick with the digits network)
 and puts the value into the training history, so `plot_quality` can draw it. The
-discriminator learns at half the generator's rate so that it does not overpower
-the generator early in this short run (tutorial 5).
+`settings.steps` steps are cut into `settings.points` epochs (40 steps each in quick
+mode), so the curve has a point every 40 steps. In quick mode the discriminator learns at half the generator's rate so
+that it does not overpower the generator early in this short run (tutorial 5).
 """
 
-gan = keras_gans.models.build_gan("dcgan", tutorial.IMAGE_SIZE, tutorial.CHANNELS, tutorial.LATENT_DIM,
-                                  width=tutorial.WIDTH, seed=0)
-gan.compile(d_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.5),
-            g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
+keras.utils.set_random_seed(0)
+gan = keras_gans.models.build_gan("dcgan", settings.image_size, settings.channels, settings.latent_dim,
+                                  width=settings.width, seed=0)
+gan.compile(d_optimizer=keras.optimizers.Adam(settings.d_lr, beta_1=0.5),
+            g_optimizer=keras.optimizers.Adam(settings.g_lr, beta_1=0.5))
 score = keras_gans.callbacks.FIDCallback(dataset, num_images=N // 2, feature_extractor=extractor, name="fid")
-steps_per_epoch = 40 if tutorial.QUICK else None  # short epochs: more points on the curve
-history = gan.fit(dataset.repeat(), epochs=50, steps_per_epoch=steps_per_epoch or 1000, verbose=2,
-                  callbacks=[score, tutorial.TimeLimit(tutorial.seconds(50, 420))])
+history = gan.fit(dataset.repeat(), epochs=settings.points, steps_per_epoch=max(1, settings.steps // settings.points),
+                  verbose=2,
+                  callbacks=[score, keras_gans.callbacks.TimeLimit(settings.time_limit)])
 figure = keras_gans.plotting.plot_quality(history, "fid")
 tutorial.save_figure(figure, f"{OUT}/fid_over_training.png")
 tutorial.save_grid(gan.generate(36, seed=2), f"{OUT}/final_samples.png", nrow=6)
@@ -232,8 +240,8 @@ seconds, `tests/test_exercises.py` checks it.
    worse than one image repeated? *Expected*: better than one repeated image but
    still many times worse than "real vs other real": ten pictures cover the classes
    but none of the variety inside a class.
-3. **Fewer images.** Set `N = 100`. *Predict*: what happens to the FID of "real vs
-   other real"? *Expected*: it rises (more than twice its value at 1,000 images, with
+3. **Fewer images.** Set `score_images=100` in `QUICK`. *Predict*: what happens to
+   the FID of "real vs other real"? *Expected*: it rises (more than twice its value at 1,000 images, with
    the digits features), although the two sets are equally real: the FID's bias at
    small sample sizes, which the KID does not have.
 """

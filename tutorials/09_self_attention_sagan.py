@@ -11,17 +11,20 @@ Accelerator: GPU (optional; quick mode runs on a CPU)
 ## Quick or full
 
 **Quick** (the default, and the workshop's): the 5,000 digits that ship with the
-package and small networks; about 3 minutes on a 2-core laptop CPU (measured on
-an AVX-512 one; an AVX2-only CPU gets fewer steps in the same time). **Full**: CelebA
-faces at 64x64 with the GANs 101 article's settings, for a GPU. Every training loop
-stops at a time limit, so full mode takes about 16 minutes on a free Colab T4
-(14 of training, about 1 to decode 50,000 faces; an estimate, see `keras_gans.tutorial`),
-plus a first-time download of CelebA. `TIME_SCALE` multiplies every limit.
+package and small networks on a CPU, 600 steps for each of three runs (a DCGAN and two
+SAGANs); how long that takes on each kind of CPU is in the `tutorials` table of
+[`benchmarks/README.md`](../benchmarks/README.md). **Full**: CelebA faces at 64x64 with
+networks of the GANs 101 article's size, for a GPU: 3,000 steps each, roughly 5 to 12
+minutes on a free Colab T4 (an estimate from the arithmetic of the steps, not a
+measurement). The cell below holds every setting, one line per mode; `LENGTH`
+multiplies the steps.
 """
 
-MODE = "quick"  # or "full"
-TIME_SCALE = 1.0  # e.g. 0.2 for a rehearsal, 3.0 for better pictures
-CELEBA = "tfds"  # full mode's faces: "tfds" (a 1.4 GB download), or the path of img_align_celeba/ or of a .zip
+MODE = "quick"    # "quick": 32x32 digits on a CPU; "full": 64x64 CelebA faces, for a GPU
+LENGTH = 1.0      # multiplies the training steps (0.1: a rehearsal; 3: longer training)
+CELEBA = "tfds"   # full mode's faces: "tfds" (a 1.4 GB download), or the path of img_align_celeba/ or of a .zip
+QUICK = dict(image_size=32, channels=1, latent_dim=64, width=32, batch_size=32, steps=600, time_limit=900)
+FULL = dict(image_size=64, channels=3, latent_dim=128, width=64, batch_size=128, steps=3000, time_limit=3600)
 
 """
 ## Three ideas
@@ -49,6 +52,8 @@ Plus a training habit: the discriminator learns 4 times faster than the generato
 ## Setup
 """
 
+import time
+
 import keras
 import numpy as np
 from matplotlib.figure import Figure
@@ -57,10 +62,10 @@ import keras_gans
 from keras_gans import tutorial
 from keras_gans.networks import SelfAttention
 
-tutorial.configure(MODE, TIME_SCALE, CELEBA)
+settings = tutorial.configure(MODE, QUICK, FULL, length=LENGTH, celeba=CELEBA)
 OUT = tutorial.output_dir("09_self_attention_sagan")
 keras.utils.set_random_seed(0)
-dataset = tutorial.load_training_data(seed=0)
+dataset = tutorial.load_training_data(settings, seed=0)
 
 """
 ## Spectral normalization, measured
@@ -71,9 +76,9 @@ in a SAGAN discriminator, for every convolution, after a forward pass in trainin
 mode (that is when `keras.layers.SpectralNormalization` updates the kernel).
 """
 
-size, channels = tutorial.IMAGE_SIZE, tutorial.CHANNELS
-dcgan_disc = keras_gans.networks.dcgan_discriminator(size, channels, width=tutorial.WIDTH)
-sagan_disc = keras_gans.networks.sagan_discriminator(size, channels, width=tutorial.WIDTH)
+size, channels = settings.image_size, settings.channels
+dcgan_disc = keras_gans.networks.dcgan_discriminator(size, channels, width=settings.width)
+sagan_disc = keras_gans.networks.sagan_discriminator(size, channels, width=settings.width)
 batch = next(iter(dataset))
 for _ in range(20):  # a few power iterations to estimate each kernel's largest singular value
     sagan_disc(batch, training=True)
@@ -97,7 +102,7 @@ The DCGAN kernels stretch by whatever their random initialisation gives; the
 spectrally normalised kernels all sit at about 1. We will look again after
 training, when the DCGAN's kernels have been free to grow.
 
-## Train SAGAN and DCGAN for the same time
+## Train SAGAN and DCGAN for the same number of steps
 
 `build_gan("sagan")` uses `sagan_generator` (a self-attention block before the
 last layer) and `sagan_discriminator` (spectral normalization everywhere, a
@@ -106,7 +111,8 @@ the paper's optimizers: Adam with beta_1 = 0 and beta_2 = 0.9, and two
 time-scales (TTUR, Heusel et al. 2017): the discriminator learns 4x faster
 (4e-4) than the generator (1e-4). The paper tuned that for long runs of residual
 networks; we also train SAGAN with one rate, 2e-4, for both, to see what the
-ratio does in a short run.
+ratio does in a short run. DCGAN keeps its paper's 2e-4 for both networks. Each run
+trains `settings.steps` steps, and prints how long they took.
 """
 
 runs = {
@@ -119,12 +125,13 @@ runs = {
 grids, trained = [], {}
 for label, (name, optimizers) in runs.items():
     keras.utils.set_random_seed(0)
-    gan = keras_gans.models.build_gan(name, size, channels, tutorial.LATENT_DIM, width=tutorial.WIDTH, seed=0)
+    gan = keras_gans.models.build_gan(name, size, channels, settings.latent_dim, width=settings.width, seed=0)
     gan.compile(**optimizers)
     print(f"--- {label}")
-    gan.fit(dataset, epochs=50 if tutorial.QUICK else 20, verbose=0,
-            callbacks=[tutorial.TimeLimit(tutorial.seconds(45, 280))])
-    print(f"{label}: {int(gan.g_optimizer.iterations)} generator steps")
+    start = time.perf_counter()
+    gan.fit(dataset.repeat(), epochs=1, steps_per_epoch=settings.steps, verbose=0,
+            callbacks=[keras_gans.callbacks.TimeLimit(settings.time_limit)])
+    print(f"{label}: {int(gan.g_optimizer.iterations)} generator steps in {time.perf_counter() - start:.0f} s")
     trained[label] = gan
     grid = keras_gans.plotting.image_grid(gan.generate(36, seed=4), nrow=6, scale=2, label=label)
     grids.append(np.pad(grid, ((0, 0), (0, 8), (0, 0)), constant_values=255))
@@ -153,14 +160,15 @@ for network in (sagan.generator, sagan.discriminator):
 
 We recompute the generator's attention weights for a few images: for a chosen
 position (the red dot), the map shows which positions of the feature map it
-borrows from. On a digit, a point on a stroke tends to look along the stroke and
-at the other strokes, not at the empty background.
+borrows from. A trained SAGAN's points tend to look at the parts of the image that
+matter to them, the strokes rather than the empty background; after a short run, as
+here, that is only beginning.
 """
 
 generator = sagan.generator
 attention = next(layer for layer in generator.layers if isinstance(layer, SelfAttention))
 features_model = keras.Model(generator.inputs, attention.input)
-latents = keras.random.normal((3, tutorial.LATENT_DIM), seed=11)
+latents = keras.random.normal((3, settings.latent_dim), seed=11)
 images = sagan.generate(latents)
 features = features_model(latents, training=False)
 queries = keras.ops.convert_to_numpy(attention.query(features))
@@ -195,21 +203,20 @@ tutorial.save_figure(figure, f"{OUT}/attention_maps.png")
 
 - the printed singular values: spectral normalization keeps every discriminator
   layer at about 1;
-- `dcgan_vs_sagan.png`: three runs after the same training time (45 s each in
-  quick mode). A SAGAN step costs about twice a DCGAN step here (attention and
-  the spectral-norm power iterations), so SAGAN gets half the steps. With the
-  paper's two time-scales the discriminator, learning 4x faster, wins the short
-  run: in our quick runs every latent vector gave nearly the same diagonal
-  texture (a collapse). With one rate for both networks the same SAGAN starts to
-  draw strokes that differ from latent to latent, but it is still behind DCGAN
-  (that project found the same: SAGAN's FID on CIFAR-10 was worse than
-  DCGAN's). Judge SAGAN on a longer run (full mode, or
-  `KERAS_GANS_TIME_SCALE=10`), and keep `Diagnostics` (tutorial 5) watching for
-  a collapse that does not go away;
+- `dcgan_vs_sagan.png`: three runs after the same 600 steps. DCGAN draws rough,
+  varied digit shapes. With the paper's two time-scales the discriminator, learning 4x
+  faster, wins this short run: nearly every latent vector gives the same diagonal
+  texture (a collapse). With one rate for both networks the same SAGAN draws bright
+  blobs that differ from latent to latent, but no digits yet: it is behind DCGAN at
+  equal steps. Each SAGAN run also took two to four times DCGAN's time for the same
+  steps (attention and the spectral-norm power iterations; the printed seconds, and
+  exercise 2). Judge SAGAN on a longer run (full mode, or `LENGTH = 10`), and keep
+  `Diagnostics` (tutorial 5) watching for a collapse that does not go away;
 - the `gamma` values: how much attention each block learned to use;
 - `attention_maps.png`: where three positions of the equal-rate SAGAN
-  generator's feature map look: mostly at the bright strokes, not at the empty
-  background.
+  generator's feature map look: mostly at bright parts of the image, and for some
+  points in a regular pattern over the background: after 600 steps the generator's
+  `gamma` is still small (below 0.1), so attention adds little to its images yet.
 
 On 32x32 digits the benefit of attention is small: a digit is simple and a 4x4
 convolution stack already sees most of it. It matters for larger images with
@@ -229,9 +236,13 @@ seconds, `tests/test_exercises.py` checks it.
    warm-up calls. *Expected*: SAGAN's all within 0.9 to 1.1 (spectral normalization),
    DCGAN's whatever their random start gives; after training DCGAN's grow, SAGAN's
    stay near 1.
-2. **What attention costs.** *Predict* the ratio of DCGAN's generator steps to
-   SAGAN's in the same 45 seconds. *Expected*: about 3. In our run DCGAN made 526
-   steps and SAGAN (the paper's rates) 171, a ratio of 3.1; the step-cost
-   benchmark (`benchmarks/RESULTS_losses.md`) puts a SAGAN step at 3.3 DCGAN steps
-   with these networks on the same CPU.
+2. **What attention costs.** *Predict* how many times longer SAGAN's 600 steps take
+   than DCGAN's (the printed seconds). *Expected*: two to four times, depending on the
+   CPU, though the two networks do about the same arithmetic: SAGAN adds an attention
+   block to each network and a power iteration to every spectrally normalised layer,
+   many small operations that cost time more than arithmetic. With the tutorial's
+   networks the step-cost benchmark
+   ([`benchmarks/RESULTS_losses.md`](../benchmarks/RESULTS_losses.md)) measured the
+   same on an AVX-512 CPU; without oneDNN the convolutions themselves are slower, so
+   the ratio is smaller.
 """

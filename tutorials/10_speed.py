@@ -11,17 +11,20 @@ Accelerator: GPU
 ## Quick or full
 
 **Quick** (the default, and the workshop's): the 5,000 digits that ship with the
-package and small networks; about half a minute on a 2-core laptop CPU (measured on
-an AVX-512 one; an AVX2-only CPU gets fewer steps in the same time). **Full**: CelebA
-faces at 64x64 with the GANs 101 article's settings, for a GPU. Every training loop
-stops at a time limit, so full mode takes about 5 minutes on a free Colab T4
-(3 of training, about 1 to decode 50,000 faces; an estimate, see `keras_gans.tutorial`),
-plus a first-time download of CelebA. `TIME_SCALE` multiplies every limit.
+package and small networks on a CPU: four settings timed over 30 training steps each
+(after 3 warm-up steps); how long the tutorial takes on each kind of CPU is in the
+`tutorials` table of [`benchmarks/README.md`](../benchmarks/README.md). **Full**: CelebA
+faces at 64x64 with the GANs 101 article's networks, for a GPU: 200 timed steps per
+setting, a few minutes on a free Colab T4 with the first-time download of CelebA and
+the time to decode its faces (an estimate, not a measurement). The cell below holds
+every setting, one line per mode; `LENGTH` multiplies the steps.
 """
 
-MODE = "quick"  # or "full"
-TIME_SCALE = 1.0  # e.g. 0.2 for a rehearsal, 3.0 for better pictures
-CELEBA = "tfds"  # full mode's faces: "tfds" (a 1.4 GB download), or the path of img_align_celeba/ or of a .zip
+MODE = "quick"    # "quick": 32x32 digits on a CPU; "full": 64x64 CelebA faces, for a GPU
+LENGTH = 1.0      # multiplies the training steps (0.1: a rehearsal; 3: longer training)
+CELEBA = "tfds"   # full mode's faces: "tfds" (a 1.4 GB download), or the path of img_align_celeba/ or of a .zip
+QUICK = dict(image_size=32, channels=1, latent_dim=64, width=32, batch_size=32, timed_steps=30)
+FULL = dict(image_size=64, channels=3, latent_dim=128, width=64, batch_size=128, timed_steps=200)
 
 """
 ## Where the time goes
@@ -30,18 +33,19 @@ A training step of a GAN runs the discriminator three times and the generator
 twice, forwards and backwards. Four things decide how many images per second that
 gives:
 
-- **the arithmetic format**: 16-bit floats are 2-8 times faster than 32-bit ones on
-  a GPU's tensor cores (mixed precision);
+- **the arithmetic format**: 16-bit floats are several times faster than 32-bit ones
+  on a GPU's tensor cores (mixed precision);
 - **how the step is compiled**: TensorFlow runs `train_step` as a graph; XLA
   (`jit_compile=True`) fuses its many small operations into fewer, larger ones;
 - **the input pipeline**: if preparing the next batch takes longer than a step, the
   GPU waits (`tf.data` prefetches batches in parallel to avoid that);
 - **how many devices**: `tf.distribute` splits each batch over several GPUs.
 
-Every number here is measured when you run the tutorial, on your machine. Numbers
-from a laptop CPU and from a GPU differ by a factor of 100 or more; the *ratios*
-are the lesson. Quick mode measures a few dozen steps of small networks, so expect
-some noise (on a shared machine, a lot).
+Every number here is measured when you run the tutorial, on your machine: unlike the
+pictures of the other tutorials, these numbers differ from machine to machine, and
+that is the point. Numbers from a laptop CPU and from a GPU differ by a factor of 100
+or more; the *ratios* are the lesson. Quick mode measures a few dozen steps of small
+networks, so expect some noise (on a shared machine, a lot).
 """
 
 """
@@ -58,12 +62,12 @@ from matplotlib.figure import Figure
 import keras_gans
 from keras_gans import tutorial
 
-tutorial.configure(MODE, TIME_SCALE, CELEBA)
+settings = tutorial.configure(MODE, QUICK, FULL, length=LENGTH, celeba=CELEBA)
 OUT = tutorial.output_dir("10_speed")
 GPU = bool(tf.config.list_physical_devices("GPU"))
-STEPS = tutorial.scaled(30, 200, minimum=5)
-dataset = tutorial.load_training_data(seed=0).repeat()
-print(f"device: {'GPU' if GPU else 'CPU'}; timing {STEPS} steps of batch {tutorial.BATCH_SIZE} per setting")
+STEPS, BATCH_SIZE = settings.timed_steps, settings.batch_size
+dataset = tutorial.load_training_data(settings, seed=0).repeat()
+print(f"device: {'GPU' if GPU else 'CPU'}; timing {STEPS} steps of batch {BATCH_SIZE} per setting")
 
 """
 ## A stopwatch for `fit`
@@ -82,7 +86,7 @@ class StepTimer(keras.callbacks.Callback):
         self.times.append(time.perf_counter())
 
     def images_per_second(self, batch_size):
-        timed = self.times[self.warmup:]
+        timed = self.times[self.warmup:] if len(self.times) > self.warmup + 1 else self.times
         return batch_size * (len(timed) - 1) / (timed[-1] - timed[0])
 
 
@@ -91,13 +95,13 @@ def measure(jit_compile=False, policy="float32", strategy=None):
     keras.mixed_precision.set_global_policy(policy)
     keras.utils.set_random_seed(0)
     with (strategy or tf.distribute.get_strategy()).scope():
-        gan = keras_gans.models.build_gan("dcgan", tutorial.IMAGE_SIZE, tutorial.CHANNELS,
-                                          tutorial.LATENT_DIM, width=tutorial.WIDTH, seed=0)
+        gan = keras_gans.models.build_gan("dcgan", settings.image_size, settings.channels,
+                                          settings.latent_dim, width=settings.width, seed=0)
         gan.compile(jit_compile=jit_compile)
     timer = StepTimer()
     gan.fit(dataset, epochs=1, steps_per_epoch=STEPS + timer.warmup, verbose=0, callbacks=[timer])
     keras.mixed_precision.set_global_policy("float32")
-    return timer.images_per_second(tutorial.BATCH_SIZE)
+    return timer.images_per_second(BATCH_SIZE)
 
 
 results = {}
@@ -107,7 +111,9 @@ results = {}
 
 `compile(jit_compile=False)` runs the graph operation by operation;
 `jit_compile=True` hands it to XLA, which fuses operations and plans memory for
-the whole step. On CPUs and GPUs alike this often gains 20-60% for these networks.
+the whole step. On a GPU it usually helps. On a CPU it depends on how TensorFlow runs
+there: exercise 1 compares a CPU with TensorFlow's oneDNN kernels and the same CPU
+without them, where XLA's effect is very different.
 """
 
 results["float32"] = measure(jit_compile=False)
@@ -143,9 +149,9 @@ images, _ = keras_gans.data.mnist_5k_arrays()
 
 
 def naive_batches():
-    for start in range(0, len(images) - tutorial.BATCH_SIZE, tutorial.BATCH_SIZE):
-        batch = [tf.image.resize(image, (tutorial.IMAGE_SIZE, tutorial.IMAGE_SIZE)).numpy() / 127.5 - 1
-                 for image in images[start:start + tutorial.BATCH_SIZE]]
+    size = settings.image_size
+    for start in range(0, len(images) - BATCH_SIZE, BATCH_SIZE):
+        batch = [tf.image.resize(image, (size, size)).numpy() / 127.5 - 1 for image in images[start:start + BATCH_SIZE]]
         yield np.stack(batch).astype("float32")
 
 
@@ -155,12 +161,11 @@ def pipeline_speed(batches, count):
     start = time.perf_counter()
     for _ in range(count):
         next(iterator)
-    return count * tutorial.BATCH_SIZE / (time.perf_counter() - start)
+    return count * BATCH_SIZE / (time.perf_counter() - start)
 
 
-loader_speed = pipeline_speed(keras_gans.data.load_mnist_5k(tutorial.IMAGE_SIZE, tutorial.BATCH_SIZE,
-                                                            seed=0).repeat(), 50)
-naive_speed = pipeline_speed(naive_batches(), tutorial.scaled(20, minimum=3))
+loader_speed = pipeline_speed(keras_gans.data.load_mnist_5k(settings.image_size, BATCH_SIZE, seed=0).repeat(), 50)
+naive_speed = pipeline_speed(naive_batches(), 20)
 print(f"keras_gans.data loader: {loader_speed:10.0f} images/s")
 print(f"naive Python loop:      {naive_speed:10.0f} images/s")
 
@@ -168,9 +173,9 @@ print(f"naive Python loop:      {naive_speed:10.0f} images/s")
 The package's loader decodes and resizes every image once, keeps them as 8-bit
 integers, and only converts, shuffles and batches on the fly, in parallel, with
 the next batch prepared while the current step runs. Compare both numbers with
-the training speeds above. On a laptop CPU even the naive loop may keep up with
-training; a GPU trains tens of thousands of images per second, far beyond what
-the naive loop delivers, and would spend most of its time waiting.
+the training speeds above. On a CPU even the naive loop keeps up with training these
+small networks; a GPU trains many times faster than a CPU, beyond what the naive loop
+delivers, and would spend much of its time waiting for it.
 
 ## 4. Several devices: `tf.distribute`
 
@@ -208,8 +213,8 @@ lines.append(f"| input pipeline: naive Python loop | {naive_speed:.0f} | |")
 table = "\n".join(lines)
 print(table)
 with open(f"{OUT}/speeds.md", "w") as file:
-    file.write(f"Measured on: {'GPU' if GPU else 'CPU'}, {tutorial.IMAGE_SIZE}x{tutorial.IMAGE_SIZE}x"
-               f"{tutorial.CHANNELS}, batch {tutorial.BATCH_SIZE}, width {tutorial.WIDTH}, {STEPS} steps\n\n")
+    file.write(f"Measured on: {'GPU' if GPU else 'CPU'}, {settings.image_size}x{settings.image_size}x"
+               f"{settings.channels}, batch {BATCH_SIZE}, width {settings.width}, {STEPS} steps\n\n")
     file.write(table + "\n")
 
 figure = Figure(figsize=(8, 3.5))
@@ -227,11 +232,10 @@ tutorial.save_figure(figure, f"{OUT}/speeds.png")
 
 - `speeds.png` and `speeds.md`: the training speed of each setting, on this machine.
 
-What to expect: on a GPU, mixed precision with XLA is the big win (the project's
-benchmarks measured the GANs 101 article's 64x64 DCGAN, built from Keras layers and run on
-the JAX backend with a jitted step, at about 18,000 images/s in float32 and 31,000
-in mixed_float16 on one H100); on a CPU, XLA
-helps and reduced precision helps only where the CPU has bfloat16 instructions.
+What to expect: on a GPU, mixed precision is where the large gains are (its tensor
+cores compute in 16 bits); on a CPU, whether XLA and bfloat16 help depends on the CPU
+and on the size of the networks, which is why this tutorial measures them where it
+runs (the exercises below compare two kinds of CPU).
 The input pipeline is rarely the limit with `keras_gans.data`, and often is with
 hand-written Python loading. For several GPUs, `MirroredStrategy` scales the batch
 with the number of devices; keep the per-device batch the same and scale the
@@ -246,17 +250,16 @@ compare it with the expected result given here. The teacher's answers, with the
 reasons, are in `tutorials/WORKSHOP_ANSWERS.md`; where a number can be checked in
 seconds, `tests/test_exercises.py` checks it.
 
-1. **An older CPU.** Run the tutorial with `ONEDNN_MAX_CPU_ISA=AVX2` set in the
-   environment (it holds TensorFlow's oneDNN to the AVX2 instructions most laptops
-   have). *Predict*: which rows of `speeds.md` change, and how? *Expected*: the
-   training rows slow down, to about half on an AVX-512 machine: in our runs
-   float32 went from 432 to 227 images/s and float32 + XLA from 500 to 274. The
+1. **Without oneDNN.** Run the tutorial with `TF_ENABLE_ONEDNN_OPTS=0` set in the
+   environment before Python starts (TensorFlow then runs without its oneDNN kernels,
+   as it does on CPUs without AVX-512 VNNI or bfloat16 units, most laptops among them).
+   *Predict*: which rows of `speeds.md` change, and how? *Expected*, on an AVX-512 CPU:
+   `float32` falls to about half, and XLA turns from no help into a large one (about
+   twice `float32`), so `float32 + XLA` ends near where it was with oneDNN. The
    input-pipeline rows do no convolutions and stay far above what training uses.
-2. **bfloat16 without bfloat16 units.** Under the same `ONEDNN_MAX_CPU_ISA=AVX2`,
-   *predict* the `mixed_bfloat16 + XLA` row against `float32 + XLA`. *Expected*:
-   no gain at these small 32-pixel networks, with or without bfloat16
-   instructions. Our surprise: 280 against 274 images/s held to AVX2, and 359
-   against 500 (slower) with the CPU's bfloat16 instructions available. The
-   project's benchmarks saw bfloat16 win (1.29x) only at 64 px with the larger
-   networks (`benchmarks/RESULTS.md`). Measure before you switch.
+2. **bfloat16.** *Predict* the `mixed_bfloat16 + XLA` row against `float32 + XLA`,
+   with and without oneDNN. *Expected*: no gain at these small 32-pixel networks on
+   either path, even on a CPU with bfloat16 instructions: slightly slower with oneDNN,
+   clearly slower without it. Converting between float32 and bfloat16 costs about what
+   the faster arithmetic saves in networks this small. Measure before you switch.
 """

@@ -10,19 +10,24 @@ Accelerator: GPU
 """
 ## Quick or full
 
-**Quick** (the default, and the workshop's): small networks on the 5,000 digits that
-ship with the package, about two and a half minutes on a 2-core laptop CPU (measured
-on an AVX-512 one; an AVX2-only CPU gets fewer steps in the same time). **Full**: a
-conditional GAN needs class labels, and CelebA's faces have none, so full mode trains
-the same labelled digits with the full settings (latent 128, width 64, batch 128) for
-up to 35 epochs, as the shipped generator was trained. Its training loop stops at a
-time limit, so full mode takes about 5 minutes on a free Colab T4 (an estimate, see
-`keras_gans.tutorial`). `TIME_SCALE` multiplies every limit.
+**Quick** (the default, and the workshop's): small networks on the 5,000 labelled digits
+that ship with the package, 1,500 training steps on a CPU; how long that takes on each
+kind of CPU is in the `tutorials` table of [`benchmarks/README.md`](../benchmarks/README.md).
+**Full**: a conditional GAN needs class labels, and CelebA's faces have none, so full
+mode trains on the same labelled 32x32 digits, with larger networks, longer latent
+vectors and larger batches (latent 128, width 64, batch 128), for a GPU: 3,000 steps, a
+few minutes on a free Colab T4 (an estimate, not a measurement). The cell below holds
+every setting, one line per mode; `LENGTH` multiplies the steps.
 """
 
-MODE = "quick"  # or "full"
-TIME_SCALE = 1.0  # e.g. 0.2 for a rehearsal, 3.0 for better pictures
-CELEBA = "tfds"  # full mode's faces in the other tutorials (this one trains on the labelled digits in both modes)
+MODE = "quick"    # "quick": small networks on a CPU; "full": larger networks, for a GPU (32x32 digits in both)
+LENGTH = 1.0      # multiplies the training steps (0.1: a rehearsal; 3: longer training)
+CELEBA = "tfds"   # full mode's faces in the other tutorials (this one trains on the labelled digits in both modes)
+# score_images: generated digits the classifier reads at the end (and per_class of each class for its FID).
+QUICK = dict(image_size=32, channels=1, latent_dim=64, width=32, batch_size=32, d_lr=1e-4, g_lr=2e-4,
+             steps=1500, score_images=1000, per_class=200, time_limit=900)
+FULL = dict(image_size=32, channels=1, latent_dim=128, width=64, batch_size=128, d_lr=2e-4, g_lr=2e-4,
+            steps=3000, score_images=1000, per_class=200, time_limit=3600)
 
 """
 ## What this tutorial does
@@ -52,12 +57,12 @@ import numpy as np
 import keras_gans
 from keras_gans import evaluation, networks, tutorial
 
-tutorial.configure(MODE, TIME_SCALE, CELEBA)
+settings = tutorial.configure(MODE, QUICK, FULL, length=LENGTH, celeba=CELEBA)
 OUT = tutorial.output_dir("11_conditional_gan")
 keras.utils.set_random_seed(0)
-# 32x32 grey digits in both modes; the networks' size and the batch follow the mode.
-IMAGE_SIZE, CLASSES = 32, 10
-LATENT_DIM, WIDTH, BATCH_SIZE = tutorial.LATENT_DIM, tutorial.WIDTH, tutorial.BATCH_SIZE
+CLASSES = 10
+IMAGE_SIZE, LATENT_DIM, WIDTH, BATCH_SIZE = settings.image_size, settings.latent_dim, settings.width, \
+    settings.batch_size
 
 """
 ## Images with their labels
@@ -79,10 +84,12 @@ tutorial.save_grid(images[:32], f"{OUT}/real_images_with_labels.png", nrow=8)
 The label is an integer, and a network wants numbers it can learn from. An
 `Embedding` layer keeps one learned vector per class (32 numbers here); the vector of
 the requested class is joined to z, and from there on it is the DCGAN generator you
-know. The generator's inputs are `[latents (B, 128), labels (B,)]`.
+know. The generator's inputs are `[latents (B, LATENT_DIM), labels (B,)]`, with
+`LATENT_DIM` = `settings.latent_dim` (64 in quick mode).
 """
 
-generator = networks.conditional_generator(IMAGE_SIZE, 1, LATENT_DIM, num_classes=CLASSES, width=WIDTH)
+generator = networks.conditional_generator(IMAGE_SIZE, settings.channels, LATENT_DIM, num_classes=CLASSES,
+                                           width=WIDTH)
 print([f"{layer.name}: {type(layer).__name__}" for layer in generator.layers[:5]], "...")
 
 """
@@ -112,7 +119,8 @@ head.get_layer("label_projection").set_weights([np.array([[0.5, 0.5, 0.0], [0.0,
 print("logits for class 0 and class 1:",
       np.asarray(head([np.array([[1.0, 2.0, 3.0]] * 2), np.array([0, 1])])).ravel().tolist())
 
-discriminator = networks.conditional_discriminator(IMAGE_SIZE, 1, num_classes=CLASSES, width=WIDTH)
+discriminator = networks.conditional_discriminator(IMAGE_SIZE, settings.channels, num_classes=CLASSES,
+                                                   width=WIDTH)
 
 """
 ## One training step
@@ -126,28 +134,28 @@ print(inspect.getsource(keras_gans.ConditionalGAN.train_step))
 
 gan = keras_gans.ConditionalGAN(generator, discriminator, seed=0)  # loss="bce" (also least_squares, hinge)
 # Quick mode gives the discriminator half the generator's learning rate, as in tutorial 2.
-gan.compile(d_optimizer=keras.optimizers.Adam(tutorial.D_LEARNING_RATE, beta_1=0.5),
-            g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
+gan.compile(d_optimizer=keras.optimizers.Adam(settings.d_lr, beta_1=0.5),
+            g_optimizer=keras.optimizers.Adam(settings.g_lr, beta_1=0.5))
 
 """
 ## Train
 
-`SampleGIF` knows a conditional GAN: each row of its grid is one class, each column
-one fixed latent vector, the same in every row.
+`settings.steps` steps, in 10 epochs over the repeated data. `SampleGIF` knows a
+conditional GAN: each row of its grid is one class, each column one fixed latent
+vector, the same in every row; it draws a frame after every epoch.
 """
 
-samples = keras_gans.callbacks.SampleGIF(f"{OUT}/samples", num_images=60, every_n_steps=150)
-gan.fit(dataset, epochs=35, verbose=2,
-        callbacks=[samples, tutorial.TimeLimit(tutorial.seconds(100, full_seconds=240))])
+samples = keras_gans.callbacks.SampleGIF(f"{OUT}/samples", num_images=60)
+EPOCHS = 10
+gan.fit(dataset.repeat(), epochs=EPOCHS, steps_per_epoch=max(1, settings.steps // EPOCHS), verbose=2,
+        callbacks=[samples, keras_gans.callbacks.TimeLimit(settings.time_limit)])
 tutorial.show(samples.gif_path)
 
 """
 ## A grid by class
 
 `gan.generate(n, labels=...)` draws the classes you ask for; with no labels it takes
-every class in turn, so ten columns give one class per column. How readable the
-digits are depends on how many steps your machine managed in the time limit (a
-quiet 2-core CPU does a few thousand; a busy one, a few hundred).
+every class in turn, so ten columns give one class per column.
 """
 
 print(f"trained for {int(gan.g_optimizer.iterations)} steps")
@@ -155,13 +163,22 @@ grid = gan.generate(80, seed=1)  # labels 0, 1, ..., 9, 0, 1, ...
 tutorial.save_grid(grid, f"{OUT}/class_grid.png", nrow=CLASSES)
 
 """
+Each column draws its digit, and the digits are clean, but look down a column: in quick
+mode the eight rows nearly repeat one image, whatever the latent. The generator has
+found one picture per class that its discriminator accepts: a collapse *within* each
+class (tutorial 5 showed the unconditional kind). In this short run, with its
+discriminator learning at half the generator's rate, little pushes it back to
+variety; exercise 3 changes that rate. The shipped generator below, trained longer,
+draws varied digits of each class, and the scores at the end tell the two apart.
+
 ## A conditional generator trained for longer
 
-The package ships one: `saved_models/cdcgan_digits/`, what
-35 epochs of `keras-gans train --model cdcgan` at learning rate 2e-4 (5,460 steps; its model card has
-the command, the time and the scores).
-It is a plain Keras model with two inputs, `[latents (B, 128), labels (B,)]`, so the
-rest of this tutorial calls it directly; your own `gan.generator` works the same way.
+The package ships one: `saved_models/cdcgan_digits/`, trained by
+`keras-gans train --model cdcgan --epochs 35 --d-lr 2e-4 --g-lr 2e-4` (5,460 steps of
+batch 32, width 32, latent vectors of 128 numbers; its model card has the command, the
+time and the scores). It is a plain Keras model with two inputs, `[latents (B, 128),
+labels (B,)]`, so the rest of this tutorial calls it directly; your own `gan.generator`
+works the same way.
 """
 
 pretrained = keras_gans.generation.load_generator("cdcgan_digits")
@@ -226,18 +243,20 @@ digit. `evaluation.conditional_digits_report` counts how often it reads the digi
 that was asked for, per class, and scores each class against the real digits of that
 class with the digits FID (`keras-gans evaluate` prints the same table for a
 conditional generator). A class the generator draws as one image over and over
-reads correctly yet scores a poor per-class FID, because real 4s vary.
+reads correctly yet scores a poor per-class FID, because real 4s vary: the model
+trained here reads as asked almost as often as the shipped one, and its per-class
+FIDs are several times the shipped one's.
 """
 
 for name, network in (("the model trained here", gan), ("the shipped cdcgan_digits", pretrained)):
     print(f"{name}:")
-    evaluation.conditional_digits_report(network, num_images=tutorial.scaled(1000, minimum=100),
-                                         num_per_class=tutorial.scaled(200, minimum=20))
+    evaluation.conditional_digits_report(network, num_images=settings.score_images,
+                                         num_per_class=settings.per_class)
 
 """
-From the command line, a conditional run in the time of the default run (16 epochs
-at learning rate 6e-4; 98.6% of its digits read as asked in our run), and the
-shipped one:
+From the command line, a conditional run with the settings of the default run (16
+epochs at learning rate 6e-4; how well its digits read as asked is recorded in
+`benchmarks/RESULTS.md`), and the shipped one:
 
     keras-gans train --model cdcgan
     keras-gans generate --model cdcgan_digits --labels 0,1,2 -n 30 --output digits.png
@@ -246,10 +265,40 @@ shipped one:
 
 - `real_images_with_labels.png`: the training digits (their labels printed above).
 - `samples/progress.gif`: one row per class, one fixed latent per column, over training.
-- `class_grid.png`: the model trained here, one class per column.
+- `class_grid.png`: the model trained here, one class per column: the right digits,
+  nearly one image per class (a collapse within each class).
 - `sevens.png`: a chosen class on demand, from the shipped generator.
 - `same_latent_across_classes.png`: each row one latent (a style) drawn as every digit.
-- `class_walk.png`: blends of two class vectors, 1 to 7, 3 to 8, 0 to 6, 4 to 9.
+- `class_walk.png`: blends of two class vectors, 1 to 7, 3 to 8, 0 to 6, 4 to 9 (this
+  latent's 4 has a closed top, so its walk to a 9 changes little).
 
 Tutorial 12 turns to the other common wish: a good GAN from only a thousand images.
+"""
+
+"""
+## Exercises
+
+Each one changes one thing. Write your prediction down before you run it, then
+compare it with the expected result given here. The teacher's answers, with the
+reasons, are in `tutorials/WORKSHOP_ANSWERS.md`; where a number can be checked in
+seconds, `tests/test_exercises.py` checks it.
+
+1. **The projection by hand.** In the three-feature example, *predict* the logit for
+   class 0 before reading the printed one. *Expected*: psi(phi) = 1 + 0 - 3 = -2, and
+   <V_0, phi> = 0.5 + 1 + 0 = 1.5, so -0.5 (class 1: -2 + 6 = 4).
+2. **What a label costs.** *Predict* how many weights the label adds to each network,
+   against the unconditional DCGAN networks of the same size
+   (`networks.dcgan_generator(32, 1, LATENT_DIM, width=WIDTH).count_params()`, and the
+   same for the discriminator). *Expected*, at quick mode's sizes: the generator gains
+   65,856: the embedding's 10 x 32 = 320, and 65,536 in its first transposed
+   convolution, whose input grows by the 32 numbers of the label's vector (32 x 4 x 4 x
+   128); the discriminator gains 20,480: one vector V_y of 2,048 numbers (its 4x4x128
+   features phi) per class.
+3. **The paper's rate for the discriminator.** Set `d_lr=2e-4` in `QUICK`, the rate of
+   full mode and of the shipped generator. *Predict*: does `class_grid.png` still repeat
+   one image per class? *Expected*: more variety: the rows of a column now differ in
+   shape and slant (not yet as much as the shipped generator's), the per-class digits
+   FIDs fall, most of them to about half or less, and the classifier still reads
+   nearly every digit as asked: a discriminator that keeps up punishes the generator
+   for drawing one picture per class.
 """

@@ -10,29 +10,35 @@ Accelerator: GPU
 """
 ## Quick or full
 
-**Quick** (the default, and the workshop's): two DCGANs on 1,000 of the digits that
-ship with the package, 1,500 steps each or a minute each, whichever comes first
-(about two and a half minutes in all on a 2-core laptop CPU, measured on an AVX-512
-one). **Full**: the question is how few images suffice and the digits classifier
-scores the result, so full mode keeps the 1,000 digits and trains each DCGAN for the
-3,000 steps of the package's benchmark (`benchmarks/small_data.py`) with the full
-networks. Its training loops stop at a time limit, so full mode takes about 10 minutes
-on a free Colab T4 (an estimate, see `keras_gans.tutorial`). `TIME_SCALE` multiplies
-every limit.
+**Quick** (the default, and the workshop's): two DCGANs with small networks on 1,000 of
+the digits that ship with the package, 1,500 steps each, on a CPU; how long that takes
+on each kind of CPU is in the `tutorials` table of
+[`benchmarks/README.md`](../benchmarks/README.md). **Full**: the question is how few
+images suffice and the digits classifier scores the result, so full mode keeps the
+1,000 32x32 digits and trains larger networks with larger batches (latent 128, width 64,
+batch 128), for a GPU: 3,000 steps each, a few minutes on a free Colab T4 (an estimate,
+not a measurement). The cell below holds every setting, one line per mode; `LENGTH`
+multiplies the steps.
 """
 
-MODE = "quick"  # or "full"
-TIME_SCALE = 1.0  # e.g. 0.2 for a rehearsal, 3.0 for better pictures
-CELEBA = "tfds"  # full mode's faces in the other tutorials (this one trains on 1,000 digits in both modes)
+MODE = "quick"    # "quick": small networks on a CPU; "full": larger networks, for a GPU (32x32 digits in both)
+LENGTH = 1.0      # multiplies the training steps (0.1: a rehearsal; 3: longer training)
+CELEBA = "tfds"   # full mode's faces in the other tutorials (this one trains on 1,000 digits in both modes)
+# num_images: the small training set; score_images: generated digits scored at the end.
+QUICK = dict(image_size=32, channels=1, latent_dim=64, width=32, batch_size=32, d_lr=1e-4, g_lr=2e-4,
+             num_images=1000, steps=1500, score_images=1000, time_limit=900)
+FULL = dict(image_size=32, channels=1, latent_dim=128, width=64, batch_size=128, d_lr=2e-4, g_lr=2e-4,
+            num_images=1000, steps=3000, score_images=1000, time_limit=3600)
 
 """
 ## What this tutorial does
 
-"I only have a few thousand pictures" is the second most common GAN question. With
-few images the discriminator soon knows each training image by heart: it calls them
-real and everything else fake, its verdict stops teaching the generator anything
-useful, and the samples stall or degrade. `keras-gans compare --quick` shows it: its
-1,000-image column is far blurrier than its 5,000-image one.
+"I only have a few thousand pictures" is a common GAN question. With
+few images, seen over and over, the discriminator can come to know each training image
+by heart: it calls them real and everything else fake, its verdict stops teaching the
+generator anything useful, and the samples stall or degrade. That takes long runs: in
+the short runs of these tutorials the small data set mostly shows as rougher samples,
+and the pictures below are where to look for it.
 
 Two tools help, and every GAN of the package has both as an option:
 
@@ -59,13 +65,11 @@ import numpy as np
 import keras_gans
 from keras_gans import augment, evaluation, tutorial
 
-tutorial.configure(MODE, TIME_SCALE, CELEBA)
+settings = tutorial.configure(MODE, QUICK, FULL, length=LENGTH, celeba=CELEBA)
 OUT = tutorial.output_dir("12_small_data")
 keras.utils.set_random_seed(0)
 # 32x32 grey digits in both modes: the question is how few images suffice.
-IMAGE_SIZE, NUM_IMAGES = 32, 1000
-LATENT_DIM, WIDTH, BATCH_SIZE = tutorial.LATENT_DIM, tutorial.WIDTH, tutorial.BATCH_SIZE
-STEPS = tutorial.scaled(1500, 3000, minimum=20)
+IMAGE_SIZE, NUM_IMAGES, LATENT_DIM = settings.image_size, settings.num_images, settings.latent_dim
 
 """
 ## What DiffAugment does to a batch
@@ -77,7 +81,7 @@ saturation, contrast; for colour images only). "diffaugment" is the paper's poli
 all three, or translation and cutout for grey images.
 """
 
-dataset = keras_gans.data.load_mnist_5k(IMAGE_SIZE, BATCH_SIZE, num_images=NUM_IMAGES, seed=0)
+dataset = keras_gans.data.load_mnist_5k(IMAGE_SIZE, settings.batch_size, num_images=NUM_IMAGES, seed=0)
 real = next(iter(dataset))[:8]
 seed = keras.random.SeedGenerator(0)
 rows = [real, augment.random_translation(real, seed=seed), augment.random_cutout(real, seed=seed),
@@ -105,9 +109,10 @@ After each generator step every generator weight w moves its average a little:
 
     w_ema = d * w_ema + (1 - d) * w,    d = min(ema, (1 + t) / (10 + t))
 
-with t the steps so far. With `ema=0.999` the average spans about the last thousand
-steps; the ramp (1 + t) / (10 + t) lets a short run forget the random starting weights
-quickly. `gan.generate`, `SampleGIF` and the `generator.keras` a run saves all draw
+with t the steps so far. The ramp (1 + t) / (10 + t) lets a short run forget the random
+starting weights quickly; once it has climbed to `ema` (0.999 here, after about 9,000
+steps) the average spans about the last thousand steps (1 / (1 - d)), and before that
+fewer (exercise 1). `gan.generate`, `SampleGIF` and the `generator.keras` a run saves all draw
 from the average (`gan.sampling_generator`).
 """
 
@@ -117,20 +122,21 @@ print("decay after 1, 10, 100, 1000 and 10000 steps:",
 """
 ## 1,000 digits, with and without DiffAugment
 
-Two DCGANs with the default run's networks (learning rate 2e-4), the same seed, data and
-number of steps; both keep a moving average, which does not change their training, so
-each run gives two results: its generator and its average.
+Two DCGANs with the same seed, data, networks, learning rates and number of steps
+(`settings.steps`; quick mode's 1,500 are 48 passes over the 1,000 digits), one without
+and one with DiffAugment; both keep a moving average, which does not change their
+training, so each run gives two results: its generator and its average.
 """
 
 
 def train(augment_policy):
     keras.utils.set_random_seed(0)
-    gan = keras_gans.models.build_gan("dcgan", IMAGE_SIZE, 1, LATENT_DIM, width=WIDTH, seed=0,
-                                      augment=augment_policy, ema=0.999)
-    gan.compile()
-    # The same number of steps for both (a TimeLimit caps a slow machine).
-    gan.fit(dataset.repeat(), steps_per_epoch=STEPS, epochs=1, verbose=0,
-            callbacks=[tutorial.TimeLimit(tutorial.seconds(60, full_seconds=240))])
+    gan = keras_gans.models.build_gan("dcgan", IMAGE_SIZE, settings.channels, LATENT_DIM, width=settings.width,
+                                      seed=0, augment=augment_policy, ema=0.999)
+    gan.compile(d_optimizer=keras.optimizers.Adam(settings.d_lr, beta_1=0.5),
+                g_optimizer=keras.optimizers.Adam(settings.g_lr, beta_1=0.5))
+    gan.fit(dataset.repeat(), steps_per_epoch=settings.steps, epochs=1, verbose=0,
+            callbacks=[keras_gans.callbacks.TimeLimit(settings.time_limit)])  # only a safety stop
     print(f"augment={augment_policy}: {int(gan.g_optimizer.iterations)} steps")
     return gan
 
@@ -150,8 +156,7 @@ extractor = evaluation.get_feature_extractor("digits")
 all_digits, _ = keras_gans.data.mnist_5k_arrays()
 real_digits = keras_gans.data.to_float(keras_gans.data.resize_uint8(all_digits, 32)).numpy()
 real_features = extractor.features(real_digits)
-latents = keras.ops.convert_to_numpy(keras.random.normal((tutorial.scaled(1000, minimum=100), LATENT_DIM),
-                                                         seed=123))
+latents = keras.ops.convert_to_numpy(keras.random.normal((settings.score_images, LATENT_DIM), seed=123))
 cells, names = {}, []
 # Short names: the picture's label column fits about 11 capitals.
 for name, network in (("plain", plain.generator), ("EMA", plain.ema_generator),
@@ -177,22 +182,22 @@ and to a single run:
 
     keras-gans train --num-images 1000 --augment diffaugment --ema 0.999
 
-What was measured on a 2-core Intel Xeon (AVX-512) CPU, so you know what to expect:
+What to expect:
 
-- this tutorial in quick mode, run twice on a busy machine (650 to 900 steps per run in
-  its time limit, so the two runs of one go were not always equal): DiffAugment gave the
-  1,000-digit run a digits FID of 34.9 and 51.4 against 65.2 and 88.2 without it, and a
-  higher classifier confidence (0.80 and 0.76 against 0.75 and 0.73). The plain
-  generator drew thick, blotchy shapes, DiffAugment thinner, cleaner strokes; both had
-  some readable digits among them. The average (EMA) did not help in runs this short;
-- after 3,000 steps with the settings of `keras-gans train` (latent 128 instead of 64)
-  (`benchmarks/small_data.py`, `benchmarks/RESULTS.md`), neither option made a
-  measurable difference: 1,000 digits scored a digits FID of about 22 either way (21.2
-  for the average), against about 17 on 5,000 digits. One seed each: read small gaps as
-  noise;
-- in `keras-gans compare --quick`, DiffAugment gave cleaner digits on 5,000 images for
-  DCGAN and LSGAN, but did not make the 1,000-image column readable: that column gets
-  only 310 steps (the same 10 epochs of a five times smaller set).
+- this tutorial in quick mode (1,500 steps, on both CPU paths measured, with and without
+  oneDNN): all four generators draw rough digits, many of them readable, and the four
+  scores are close. DiffAugment did not help at this length: its digits FID came out a
+  few points *worse* than the plain run's and its classifier confidence about the same.
+  The average (EMA) draws almost the same pictures as its generator, because after
+  1,500 steps the ramp has only reached a decay of 0.994 (exercise 1): an average over
+  the last couple of hundred steps;
+- after 3,000 steps with the settings of `keras-gans train` (latent 128),
+  `benchmarks/small_data.py` found the same: neither option made a measurable
+  difference on 1,000 digits, and 1,000 digits scored clearly worse than 5,000 (the
+  small-data table of [`benchmarks/RESULTS.md`](../benchmarks/RESULTS.md));
+- DiffAugment is meant for the long runs where a discriminator comes to know a small
+  training set by heart (the paper's runs are tens of thousands of steps), which
+  neither measurement reaches: try it on your own data over a long run.
 
 ## What you saw
 
@@ -200,8 +205,35 @@ What was measured on a 2-core Intel Xeon (AVX-512) CPU, so you know what to expe
 - `comparison.png`: one row per generator (plain, its average, with DiffAugment, its
   average), the same latents; the scores printed above it.
 
-These are single runs with one seed, and the gain from DiffAugment changed with the
+These are single runs with one seed, and the gain from DiffAugment changes with the
 length and the settings of the run: measure it on your own data (the same seed, the same
 steps, with and without). EMA costs one copy of the generator and never changes
-training, so it is always safe to try. Try `augment="translation"` alone, or `ema=0.99` for a shorter memory.
+training, so it is always safe to try. Try `augment="translation"` alone, or `ema=0.99`
+for a shorter memory.
+"""
+
+"""
+## Exercises
+
+Each one changes one thing. Write your prediction down before you run it, then
+compare it with the expected result given here. The teacher's answers, with the
+reasons, are in `tutorials/WORKSHOP_ANSWERS.md`; where a number can be checked in
+seconds, `tests/test_exercises.py` checks it.
+
+1. **The ramp by hand.** With `ema=0.999`, *predict* the decay d after 10, 100 and
+   1,500 steps (the end of quick mode), and the step from which d is 0.999.
+   *Expected*: (1 + t) / (10 + t) gives 0.55, 0.918 and 0.994; it reaches 0.999 at
+   t = 8,990. So quick mode's average spans about 1 / (1 - 0.994), some 170 steps, not
+   a thousand, which is why its pictures are so close to the generator's.
+2. **What the discriminator sees.** *Predict* how far `random_translation` can move a
+   32x32 digit and how large `random_cutout`'s square is. *Expected*: up to 4 pixels
+   in each direction (an eighth of the side, `augment.TRANSLATION_RATIO`), and a 16x16
+   square (half the side, `augment.CUTOUT_RATIO`), cut smaller where it leaves the image.
+3. **Five times the digits.** Set `num_images=5000` in `QUICK` (all the digits).
+   *Predict*: do the scores get better, and does DiffAugment help more or less?
+   *Expected*: a little better or about the same (a few points of digits FID at
+   most), most for the DiffAugment runs, whose gap to the plain run narrows or closes.
+   In 1,500 steps the 1,000-digit runs see each digit 48 times and the 5,000-digit
+   runs about 10 times, and in a run this short five times the data buys little. The small-data
+   benchmark's 3,000 steps showed a larger gap (the table linked above).
 """

@@ -10,13 +10,13 @@ Accelerator: GPU (optional; quick mode runs on a CPU)
 """
 ## Quick or full
 
-**Quick** (the default, and the workshop's): 32x32 colour pictures and small
-networks; about 2.5 minutes on a 2-core laptop CPU (measured on an AVX-512 one; an
-AVX2-only CPU gets fewer steps in the same time). **Full**: 64x64 pictures with the
-GANs 101 article's networks, for a GPU; every training loop stops at a time limit,
-so full mode takes about 11 minutes on a free Colab T4 (10 of training, and well
-under a minute to decode a few thousand pictures; an estimate, see
-`keras_gans.tutorial`). `TIME_SCALE` multiplies every limit.
+**Quick** (the default, and the workshop's): 32x32 colour pictures and small networks,
+600 training steps on a CPU; how long that takes on each kind of CPU is in the
+`tutorials` table of [`benchmarks/README.md`](../benchmarks/README.md). **Full**: 64x64
+pictures with the GANs 101 article's networks, for a GPU: 3,000 steps, roughly 2 to 4
+minutes on a free Colab T4, plus well under a minute to decode a few thousand pictures
+(an estimate, not a measurement). The cell below holds every setting, one line per
+mode; `LENGTH` multiplies the steps.
 
 `IMAGES` is the one new switch: the path of **your** pictures, a folder (on a
 laptop) or a .zip (in Colab, upload one). Left at `None`, the tutorial uses the
@@ -25,10 +25,14 @@ ridges, sometimes a lake) drawn by `datasets/make_landscapes.py`, so it runs
 offline.
 """
 
-MODE = "quick"  # or "full"
-TIME_SCALE = 1.0  # e.g. 0.2 for a rehearsal, 3.0 for better pictures
-CELEBA = "tfds"  # not used here: this tutorial trains on IMAGES
-IMAGES = None  # your pictures: "my_photos/" (a folder, searched with its subfolders) or "my_photos.zip"
+MODE = "quick"    # "quick": 32x32 pictures on a CPU; "full": 64x64 pictures, for a GPU
+LENGTH = 1.0      # multiplies the training steps (0.1: a rehearsal; 3: longer training)
+CELEBA = "tfds"   # not used here: this tutorial trains on IMAGES
+IMAGES = None     # your pictures: "my_photos/" (a folder, searched with its subfolders) or "my_photos.zip"
+QUICK = dict(image_size=32, channels=3, latent_dim=64, width=32, batch_size=32, d_lr=1e-4, g_lr=2e-4,
+             steps=600, time_limit=1800)
+FULL = dict(image_size=64, channels=3, latent_dim=128, width=64, batch_size=128, d_lr=2e-4, g_lr=2e-4,
+            steps=3000, time_limit=3600)
 
 """
 ## Your pictures, in Colab or on a laptop
@@ -63,7 +67,6 @@ mixed holiday folder has little in common and gives coloured mush.
 """
 
 import io
-import os
 import time
 import zipfile
 
@@ -76,12 +79,11 @@ from PIL import Image
 import keras_gans
 from keras_gans import data, shipped, tutorial
 
-tutorial.configure(MODE, TIME_SCALE, CELEBA)
+settings = tutorial.configure(MODE, QUICK, FULL, length=LENGTH, celeba=CELEBA)
 OUT = tutorial.output_dir("13_your_own_images")
 keras.utils.set_random_seed(0)
-IMAGES = IMAGES or os.environ.get("KERAS_GANS_IMAGES") or shipped.path("datasets/landscapes.zip")
-# Colour pictures in both modes; quick mode's networks are small, at 32x32.
-SIZE, CHANNELS = tutorial.IMAGE_SIZE, 3
+IMAGES = IMAGES or shipped.path("datasets/landscapes.zip")  # None: the landscapes that ship with the package
+SIZE, CHANNELS = settings.image_size, settings.channels
 print(f"This tutorial trains on {SIZE}x{SIZE} colour pictures from {IMAGES}, not on the digits or CelebA.")
 
 """
@@ -157,7 +159,7 @@ with a warning, because that blurs it.
 """
 
 start = time.perf_counter()
-dataset = data.load_image_folder(IMAGES, image_size=SIZE, batch_size=tutorial.BATCH_SIZE, channels=CHANNELS,
+dataset = data.load_image_folder(IMAGES, image_size=SIZE, batch_size=settings.batch_size, channels=CHANNELS,
                                  seed=0)
 print(f"decoded, cropped and resized {len(files):,} pictures in {time.perf_counter() - start:.1f} s")
 tutorial.save_grid(next(iter(dataset))[:32], f"{OUT}/training_images.png", nrow=8, scale=3)
@@ -165,34 +167,33 @@ tutorial.save_grid(next(iter(dataset))[:32], f"{OUT}/training_images.png", nrow=
 """
 ## Train
 
-The DCGAN of tutorials 1 and 2, with colour output, trained for a fixed time (90
-seconds in quick mode, 10 minutes in full mode, times `TIME_SCALE`), with the same
-64 latent vectors drawn every 50 steps (200 in full mode) into a GIF. The discriminator learns at
-half the generator's rate in quick mode, as everywhere in quick mode (tutorial 5
-shows why a short run needs it; `tutorials/WORKSHOP.md` says more).
+The DCGAN of tutorials 1 and 2, with colour output, trained for `settings.steps` steps
+(600 in quick mode) in 12 epochs, with the same 64 latent vectors drawn after every
+epoch into a GIF. The discriminator learns at half the generator's rate in quick mode,
+as everywhere in quick mode (tutorial 5 shows why a short run needs it;
+`tutorials/WORKSHOP.md` says more).
 """
 
-gan = keras_gans.models.build_gan("dcgan", SIZE, CHANNELS, tutorial.LATENT_DIM, width=tutorial.WIDTH, seed=0)
-gan.compile(d_optimizer=keras.optimizers.Adam(tutorial.D_LEARNING_RATE, beta_1=0.5),
-            g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
-samples = keras_gans.callbacks.SampleGIF(f"{OUT}/samples", num_images=64, scale=3,
-                                         every_n_steps=50 if tutorial.QUICK else 200)
+gan = keras_gans.models.build_gan("dcgan", SIZE, CHANNELS, settings.latent_dim, width=settings.width, seed=0)
+gan.compile(d_optimizer=keras.optimizers.Adam(settings.d_lr, beta_1=0.5),
+            g_optimizer=keras.optimizers.Adam(settings.g_lr, beta_1=0.5))
+samples = keras_gans.callbacks.SampleGIF(f"{OUT}/samples", num_images=64, scale=3)
+EPOCHS = 12
 start = time.perf_counter()
-gan.fit(dataset, epochs=10_000, verbose=0, callbacks=[samples, tutorial.TimeLimit(tutorial.seconds(90, 600))])
+gan.fit(dataset.repeat(), epochs=EPOCHS, steps_per_epoch=max(1, settings.steps // EPOCHS), verbose=0,
+        callbacks=[samples, keras_gans.callbacks.TimeLimit(settings.time_limit)])
 steps = int(gan.g_optimizer.iterations)
-print(f"{steps} steps ({steps * tutorial.BATCH_SIZE / len(files):.0f} passes over the {len(files):,} pictures) "
+print(f"{steps} steps ({steps * settings.batch_size / len(files):.0f} passes over the {len(files):,} pictures) "
       f"in {time.perf_counter() - start:.0f} s")
 tutorial.show(samples.gif_path)
 tutorial.save_grid(gan.generate(36, seed=1), f"{OUT}/generated.png", nrow=6, scale=3)
 gan.save(f"{OUT}/gan.keras")
 
 """
-In quick mode on the landscapes, a minute and a half gives the layout of a
-landscape and nothing more. In our run (295 steps in 98 s, on one core of the
-project's 2-core Intel Xeon with AVX-512, shared with other jobs) every sample was a
-lighter sky above a darker band of ground, in the palettes of the training
-pictures: dusky pink, night blue, daylight blue. No sun and no ridge lines yet:
-details take longer (the table below).
+In quick mode on the landscapes, 600 steps give the layout of a landscape and
+nothing more: every sample is a lighter sky above a darker band of ground, in the
+palettes of the training pictures (dusky pink, night blue, daylight blue, sometimes
+with green ground). No sun and no ridge lines yet: details take longer (below).
 
 ## Did it copy its pictures?
 
@@ -215,38 +216,30 @@ tutorial.save_grid(np.concatenate([generated, nearest]), f"{OUT}/nearest_trainin
 """
 ## How many pictures, how much time
 
-The same network, trained for the same two minutes on 300 and on 3,000 landscapes
-at 32 and at 64 pixels (`python benchmarks/own_images.py --seconds 120`), on one
-core of the project's 2-core Intel Xeon with AVX-512 while other jobs shared the
-machine, so the step counts vary more than the size alone explains.
-`benchmarks/RESULTS_own_images.md` has the table with its two scores: a pixel FID
-of the colour layout (lower is better) and a copy ratio (about 1: new pictures;
-well below 1: near-copies of the training pictures).
-
-| pictures | size | steps in 2 min | pixel FID | copy ratio | what the samples showed |
-| --- | --- | --- | --- | --- | --- |
-| 300 | 32 px | 378 | 13.8 | 1.51 | skies over darker ground, palettes of dusk, night and day; blurred |
-| 3,000 | 32 px | 842 | 3.8 | 1.33 | the same, sharper: a glowing sun patch, green ground in the day scenes |
-| 300 | 64 px | 204 | 51.9 | 2.28 | grey-green noise, no layout yet |
-| 3,000 | 64 px | 151 | 49.4 | 2.59 | grey-violet noise, no layout yet |
-
+`python benchmarks/own_images.py` trains the same network on 300 and on 3,000
+landscapes at 32 and at 64 pixels for the same two minutes each, and scores the samples
+with a pixel FID of the colour layout (lower is better) and a copy ratio (about 1: new
+pictures; well below 1: near-copies of the training pictures);
+[`benchmarks/RESULTS_own_images.md`](../benchmarks/RESULTS_own_images.md) has its table.
 Rules of thumb that follow, for your own pictures:
 
 - **Size**: start at 32 pixels on a CPU. A 64-pixel picture has four times the
-  pixels and costs about four times the arithmetic per step; in the runs above it
-  got 2 to 5 times fewer steps, not enough in two minutes to leave the noise.
+  pixels and costs about four times the arithmetic per step; in the benchmark's two
+  minutes the 64-pixel runs got several times fewer steps and had not left the noise,
+  where the 32-pixel runs showed the layout (exercise 1 measures the cost here).
   64 pixels is for a GPU, and 128 pixels for a GPU and hours.
 - **How many**: a few hundred pictures is enough to see the layout appear. Nothing
-  was copied in these short runs (every copy ratio is above 1: the samples are
+  was copied in those short runs (every copy ratio was above 1: the samples are
   blurrier than any landscape), but a small set seen for many passes is where
   copying starts, which is what the nearest-picture check above is for. A few
   thousand is a comfortable start; the GANs 101 article's faces used 1,000 to
   10,000 and more.
 - **How long**: minutes on a CPU give blurry layouts; clean 64-pixel pictures need
   tens of thousands of steps (the GANs 101 article trained its faces for 60 epochs).
-  30,000 steps of batch 128 at about 2 GFLOP per picture is about 8 PFLOP: 13 to 32
-  minutes on a Colab T4 at 10 to 4 TFLOP/s (an estimate from the FLOP count; no
-  GPU was measured here). Full mode, or from the command line
+  30,000 steps of batch 128, at the 2.5 GFLOP per picture and step that
+  `benchmarks/train_speed.py` counts for the 64-pixel DCGAN (`benchmarks/RESULTS.md`),
+  is about 10 PFLOP: roughly 16 to 40 minutes on a Colab T4 if it sustains 10 to 4
+  TFLOP/s (an estimate from the arithmetic; no GPU was measured). Full mode, or from the command line
   `keras-gans train --dataset datasets/landscapes.zip --image-size 64 --epochs 200 --mixed-precision`
   with your zip's path instead.
 
@@ -264,17 +257,19 @@ Each one changes one thing. Write your prediction down before you run it, then
 compare it with the expected result given here. The teacher's answers, with the
 reasons, are in `tutorials/WORKSHOP_ANSWERS.md`.
 
-1. **Twice the size.** Set `SIZE = 64` after the setup cell (quick mode trains at
-   32). *Predict*: how many steps in the same 90 seconds, and how sharp? *Expected*:
-   2 to 5 times fewer steps (four times the pixels, about four times the
-   arithmetic), and samples that are still coloured noise, with no sky and no
-   ground: the 64-pixel rows of the table above, after two minutes.
+1. **Twice the size.** Set `image_size=64` in `QUICK` (quick mode trains at 32).
+   *Predict*: how much longer do the same 600 steps take, and how sharp are the
+   samples? *Expected*: several times longer (four times the pixels, about four times
+   the arithmetic per step; each step took 7 to 11 times longer when measured on a
+   busy machine), and samples that are still grey noise, the same for every latent,
+   with no sky and no ground: the 64-pixel runs of the benchmark table linked above.
 2. **Fewer pictures.** Give `load_image_folder` `num_images=300`. *Predict*: does the
    generator copy its pictures now? *Expected*: not yet. The samples are blurred
    layouts as with 1,000, and in `nearest_training_pictures.png` each one's nearest
-   training picture is related (the same palette) but no twin: in the table above,
-   300 pictures seen 40 times each still give a copy ratio of 1.5 (above 1: no
-   copying). Copying needs a smaller set and many more passes.
+   training picture is related (the same palette) but no twin: 600 steps show each
+   of the 300 pictures about 64 times, and the generator has only learned the layout.
+   Copying needs a smaller set and many more passes (the benchmark's copy ratios,
+   linked above, stayed above 1, no copying, at 300 pictures too).
 3. **Your own folder.** Point `IMAGES` at 200 or more of your photos of one kind of
    thing. *Predict*: which colours and shapes appear first? *Expected*: the average
    colours and the overall layout (light and dark regions where most of your

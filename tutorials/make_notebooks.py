@@ -9,6 +9,7 @@ one that installs the package. The notebooks are never edited by hand;
 `--check` exits with status 1 when one is out of date with its script.
 """
 
+import ast
 import glob
 import json
 import os
@@ -66,6 +67,58 @@ def split_cells(source):
         i += 1
     flush_code()
     return cells
+
+
+def settings_cell(source):
+    """The text of a tutorial's settings cell: its first code cell, the one that assigns MODE."""
+    for kind, text in split_cells(source):
+        if kind == "code":
+            if not re.search(r"^MODE = ", text, re.M):
+                raise ValueError("The first code cell of a tutorial assigns MODE (its settings cell).")
+            return text
+    raise ValueError("The tutorial has no code cell.")
+
+
+def mode_settings(source):
+    """{"QUICK": {...}, "FULL": {...}}: the dicts of a tutorial's settings cell, read without running it.
+
+    Every value must be a literal (a number, a string, a list...), so that a reader sees it
+    as it is and a test can compare it with `keras_gans.presets`.
+    """
+    found = {}
+    for node in ast.parse(settings_cell(source)).body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] in (["QUICK"], ["FULL"]):
+            call = node.value
+            if not (isinstance(call, ast.Call) and getattr(call.func, "id", None) == "dict" and not call.args):
+                raise ValueError(f"{node.targets[0].id} must be written dict(key=value, ...).")
+            found[node.targets[0].id] = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+    return found
+
+
+def parameter_lines(values):
+    """Lines that set a tutorial's parameters after its settings cell, as papermill injects them.
+
+    `values` maps MODE, LENGTH, CELEBA... to their new values; QUICK and FULL map to the
+    keys to change in those dicts: {"LENGTH": 0.05, "QUICK": {"width": 8}} gives
+    `LENGTH = 0.05` and `QUICK = {**QUICK, 'width': 8}`.
+    """
+    lines = ["# injected parameters"]
+    for name, value in values.items():
+        if name in ("QUICK", "FULL"):
+            lines.append(f"{name} = {{**{name}, " + ", ".join(f"{k!r}: {v!r}" for k, v in value.items()) + "}")
+        else:
+            lines.append(f"{name} = {value!r}")
+    return lines
+
+
+def inject_parameters(source, values):
+    """A tutorial script's text with `parameter_lines(values)` at the end of its settings cell."""
+    lines = source.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("MODE = "))
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith('"""'))
+    while not lines[end - 1].strip():
+        end -= 1
+    return "\n".join(lines[:end] + parameter_lines(values) + lines[end:]) + "\n"
 
 
 def header_fields(text):
