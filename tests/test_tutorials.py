@@ -225,14 +225,15 @@ def test_tutorial_times_runs_a_script_and_keeps_the_rows_it_did_not_run(tmp_path
 
 
 def test_the_handouts_step_costs_are_those_of_the_benchmark():
-    """WORKSHOP.md's "Which loss when" quotes benchmarks/RESULTS_losses.md's `vs first` ratios."""
-    tables = open(os.path.join(ROOT, "benchmarks", "RESULTS_losses.md")).read().split("### ")[1:]
+    """WORKSHOP.md's "Which loss when" quotes the `vs first` ratios of benchmarks/README.md's step-cost tables."""
+    readme = open(os.path.join(ROOT, "benchmarks", "README.md")).read()
+    section = readme.split("## The loss variants' step cost")[1].split("\n## ")[0]
     measured = {}
-    for table in tables:
-        for line in table.splitlines():
-            cells = [cell.strip() for cell in line.split("|")[1:-1]]
-            if len(cells) > 3 and cells[3].endswith("x") and cells[0] != "variant":
-                measured.setdefault(cells[0], []).append(float(cells[3][:-1]))
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.split("|")[1:-1]]
+        if len(cells) > 3 and cells[3].endswith("x") and cells[0] != "variant":
+            measured.setdefault(cells[0], []).append(float(cells[3][:-1]))
+    assert measured, "no step-cost table in benchmarks/README.md"
     handout = open(os.path.join(TUTORIALS, "WORKSHOP.md")).read().split("## Handout: which loss when")[1]
     for line in handout.splitlines():
         match = re.match(r"\| (DCGAN|LSGAN|WGAN|WGAN-GP|SAGAN) \|.*\| ([\d.]+)(?:-([\d.]+))?× \|$", line)

@@ -214,7 +214,7 @@ falling all the way, and its samples are rough digits, some of them readable. Pe
 generator step the penalty teaches faster; clipped WGAN needs thousands of steps for
 strokes (full mode, or a much larger `LENGTH`). Both pay for five critic updates per
 generator step: each of their steps costs several DCGAN steps
-([`benchmarks/RESULTS_losses.md`](../benchmarks/RESULTS_losses.md)).
+([the step-cost tables](../benchmarks/README.md#the-loss-variants-step-cost)).
 
 ## Where the weights go
 

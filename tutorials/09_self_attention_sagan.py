@@ -242,7 +242,7 @@ seconds, `tests/test_exercises.py` checks it.
    block to each network and a power iteration to every spectrally normalised layer,
    many small operations that cost time more than arithmetic. With the tutorial's
    networks the step-cost benchmark
-   ([`benchmarks/RESULTS_losses.md`](../benchmarks/RESULTS_losses.md)) measured the
+   ([the step-cost tables](../benchmarks/README.md#the-loss-variants-step-cost)) measured the
    same on an AVX-512 CPU; without oneDNN the convolutions themselves are slower, so
    the ratio is smaller.
 """

@@ -256,7 +256,7 @@ for name, network in (("the model trained here", gan), ("the shipped cdcgan_digi
 """
 From the command line, a conditional run with the settings of the default run (16
 epochs at learning rate 6e-4; how well its digits read as asked is recorded in
-`benchmarks/RESULTS.md`), and the shipped one:
+[the benchmarks' log](../benchmarks/LOG.md)), and the shipped one:
 
     keras-gans train --model cdcgan
     keras-gans generate --model cdcgan_digits --labels 0,1,2 -n 30 --output digits.png

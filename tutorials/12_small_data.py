@@ -113,7 +113,7 @@ with t the steps so far. The ramp (1 + t) / (10 + t) lets a short run forget the
 starting weights quickly; once it has climbed to `ema` (0.999 here, after about 9,000
 steps) the average spans about the last thousand steps (1 / (1 - d)), and before that
 fewer (exercise 1). `gan.generate`, `SampleGIF` and the `generator.keras` a run saves all draw
-from the average (`gan.sampling_generator`).
+from the average (`gan.sampling_generator()`).
 """
 
 print("decay after 1, 10, 100, 1000 and 10000 steps:",
@@ -154,7 +154,7 @@ blurs and half-digits leave it unsure).
 
 extractor = evaluation.get_feature_extractor("digits")
 all_digits, _ = keras_gans.data.mnist_5k_arrays()
-real_digits = keras_gans.data.to_float(keras_gans.data.resize_uint8(all_digits, 32)).numpy()
+real_digits = keras_gans.data.to_float(keras_gans.data.resize_uint8(all_digits, 32))
 real_features = extractor.features(real_digits)
 latents = keras.ops.convert_to_numpy(keras.random.normal((settings.score_images, LATENT_DIM), seed=123))
 cells, names = {}, []
@@ -194,7 +194,7 @@ What to expect:
 - after 3,000 steps with the settings of `keras-gans train` (latent 128),
   `benchmarks/small_data.py` found the same: neither option made a measurable
   difference on 1,000 digits, and 1,000 digits scored clearly worse than 5,000 (the
-  small-data table of [`benchmarks/RESULTS.md`](../benchmarks/RESULTS.md));
+  [small-data tables](../benchmarks/README.md#small-data-diffaugment-and-ema));
 - DiffAugment is meant for the long runs where a discriminator comes to know a small
   training set by heart (the paper's runs are tens of thousands of steps), which
   neither measurement reaches: try it on your own data over a long run.

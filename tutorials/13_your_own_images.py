@@ -204,7 +204,7 @@ looks related but differs; copies have a twin.
 """
 
 training = data.image_folder_arrays(IMAGES, image_size=SIZE, channels=CHANNELS)
-training_float = data.to_float(training).numpy().reshape(len(training), -1)
+training_float = data.to_float(training).reshape(len(training), -1)
 generated = gan.generate(8, seed=2)
 flat = generated.reshape(8, -1)
 # squared distances |g - t|^2 = |g|^2 + |t|^2 - 2 g.t, for all pairs at once
@@ -220,7 +220,7 @@ tutorial.save_grid(np.concatenate([generated, nearest]), f"{OUT}/nearest_trainin
 landscapes at 32 and at 64 pixels for the same two minutes each, and scores the samples
 with a pixel FID of the colour layout (lower is better) and a copy ratio (about 1: new
 pictures; well below 1: near-copies of the training pictures);
-[`benchmarks/RESULTS_own_images.md`](../benchmarks/RESULTS_own_images.md) has its table.
+[its table](../benchmarks/README.md#your-own-images) has the figures.
 Rules of thumb that follow, for your own pictures:
 
 - **Size**: start at 32 pixels on a CPU. A 64-pixel picture has four times the
@@ -237,7 +237,7 @@ Rules of thumb that follow, for your own pictures:
 - **How long**: minutes on a CPU give blurry layouts; clean 64-pixel pictures need
   tens of thousands of steps (the GANs 101 article trained its faces for 60 epochs).
   30,000 steps of batch 128, at the 2.5 GFLOP per picture and step that
-  `benchmarks/train_speed.py` counts for the 64-pixel DCGAN (`benchmarks/RESULTS.md`),
+  `benchmarks/train_speed.py` counts for the 64-pixel DCGAN ([speed tables](../benchmarks/README.md#speed)),
   is about 10 PFLOP: roughly 16 to 40 minutes on a Colab T4 if it sustains 10 to 4
   TFLOP/s (an estimate from the arithmetic; no GPU was measured). Full mode, or from the command line
   `keras-gans train --dataset datasets/landscapes.zip --image-size 64 --epochs 200 --mixed-precision`
