@@ -94,8 +94,13 @@ def test_interrupted_then_resumed_run_equals_the_uninterrupted_one(variant, opti
     resumed.set_weights(start)
     history = resumed.fit(**fit, callbacks=[keras.callbacks.BackupAndRestore(str(tmp_path / "backup"))])
     assert len(history.history["d_loss"]) == 2  # epochs 2 and 3 only
+    # WGAN-GP's second-order gradients are not bitwise repeatable on every CPU (a CI machine's
+    # two runs differed by up to 7e-5 in a weight after 12 steps). A resume that loses the
+    # sampler's or the optimizers' state moves some value by more than 5 (measured), so 1e-3
+    # still tells a right resume from a wrong one; the other cases must match exactly.
+    tolerance = 1e-3 if variant is keras_gans.WGANGP else 0
     for a, b in zip(state(uninterrupted), state(resumed), strict=True):
-        np.testing.assert_array_equal(a, b)
+        np.testing.assert_allclose(a, b, rtol=0, atol=tolerance)
 
 
 def test_keras_file_keeps_the_latent_sampler_state(tmp_path):
