@@ -5,7 +5,8 @@ the two learning rates of one kind of run. The entry points name theirs:
 
     DEFAULT_RUN       `keras-gans train` with no options: DCGAN (or cdcgan) on the digits
     TRAIN[size]       `keras-gans train` for every other variant, by image size
-    COMPARE["quick"]  `keras-gans compare --quick` and tutorial 3; COMPARE["full"] without --quick
+    COMPARE["quick"]  `keras-gans compare --quick` and tutorial 3; COMPARE["full"] without --quick;
+                      COMPARE_LEARNING_RATES[mode]: the variants whose learning rates it changes
     TUTORIAL["quick"] what every tutorial builds in quick mode; TUTORIAL["full"] in full mode
     VGG16_EXPERIMENT  `keras-gans vgg16-experiment` (scratch against a frozen VGG16 discriminator)
 
@@ -68,6 +69,13 @@ TRAIN = {
 COMPARE = {
     "quick": Preset(image_size=32, latent_dim=32, width=16, batch_size=32, steps=1500),
     "full": Preset(image_size=32, latent_dim=128, width=64, batch_size=64, steps=6000),
+}
+# The comparison's learning rates, (d_lr, g_lr) by variant and mode; a variant not named trains with
+# its paper's optimizers (Adam 2e-4 for DCGAN and LSGAN, RMSprop 5e-5 and clipping for WGAN, Adam 1e-4
+# with betas 0 / 0.9 for WGAN-GP, SAGAN's 4e-4 / 1e-4). Only the rates change, never the optimizer.
+COMPARE_LEARNING_RATES = {
+    "quick": {"dcgan": (6e-4, 6e-4), "lsgan": (6e-4, 6e-4)},
+    "full": {},
 }
 
 # The tutorials. Quick: 32 px digits and small networks on a CPU, the discriminator at half the
