@@ -130,3 +130,30 @@ def test_results_keep_one_current_table_per_cpu_kind_and_log_every_run(tmp_path,
     logged = open(log).read()
     assert [logged.index(f"| {n} |") for n in (1, 2, 3)] == sorted(logged.index(f"| {n} |") for n in (1, 2, 3))
     assert logged.count("`python benchmarks/x.py`") == 3
+
+
+def test_compare_quick_records_steps_fid_and_seconds_per_run_and_the_wall_time(tmp_path, monkeypatch):
+    import argparse
+
+    import compare_quick
+
+    readme, log = str(tmp_path / "README.md"), str(tmp_path / "LOG.md")
+    monkeypatch.setattr(results, "cpu_kind", lambda: "AVX-512")
+    rows = compare_quick.main(["--models", "dcgan", "--num-images", "64", "--steps", "10", "--jit-compile", "off",
+                               "--output", str(tmp_path / "cmp")], readme=readme, log=log)
+    assert [(row["variant"], row["num_images"], row["steps"]) for row in rows] == [("dcgan", 64, 10)]
+    table = results.current_table("compare-quick --models dcgan --num-images 64 --steps 10 --jit-compile off",
+                                  "AVX-512", readme)
+    assert "| variant | images | generator steps | digits FID | ms / step | seconds of training |" in table
+    cells = next(line for line in table.splitlines() if line.startswith("| dcgan |")).strip("|").split("|")
+    assert [cell.strip() for cell in cells[:3]] == ["dcgan", "64", "10"]
+    assert float(cells[3]) > 0 and float(cells[5]) >= 0  # a digits FID, seconds of training
+    assert "Wall time of the whole comparison" in table and "XLA off" in table
+    assert "dcgan 0.0006 / 0.0006" in table  # the learning rates the comparison changed
+    assert (tmp_path / "cmp" / "samples.png").stat().st_size > 0 and "compare-quick" in open(log).read()
+    # The default command keeps the plain name, so its table is the one the README links to.
+    default = argparse.Namespace(models=["dcgan", "lsgan", "wgan", "wgan-gp"], num_images=[1000, 5000],
+                                 augment=None, steps=None, jit_compile="auto")
+    assert compare_quick.section_name(default) == "compare-quick"
+    assert compare_quick.section_name(argparse.Namespace(**{**vars(default), "augment": "diffaugment"})) == (
+        "compare-quick --augment diffaugment")
