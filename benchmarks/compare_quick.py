@@ -4,6 +4,7 @@
     python benchmarks/compare_quick.py --augment diffaugment    # the same with DiffAugment on every run
     python benchmarks/compare_quick.py --models dcgan,lsgan,wgan,wgan-gp,sagan   # the workshop's five rows
     TF_ENABLE_ONEDNN_OPTS=0 python benchmarks/compare_quick.py   # TensorFlow as on AVX2-only CPUs
+    python benchmarks/compare_quick.py --learning-rates papers  # the baseline of the preset's learning rates
 
 Runs `keras_gans.experiments.compare.compare(quick=True)` with the preset
 `keras_gans.presets.COMPARE["quick"]` (steps, width, latent size, batch) and the learning
@@ -45,12 +46,24 @@ def section_name(args):
         options.append(f"--models {','.join(args.models)}")
     if args.num_images != list(DEFAULT_NUM_IMAGES):
         options.append(f"--num-images {','.join(map(str, args.num_images))}")
-    for flag, value in (("--augment", args.augment), ("--steps", args.steps)):
-        if value is not None:
-            options.append(f"{flag} {value}")
+    for flag in ("augment", "steps", "learning_rates"):
+        if getattr(args, flag, None) is not None:
+            options.append(f"--{flag.replace('_', '-')} {getattr(args, flag)}")
     if args.jit_compile != "auto":
         options.append(f"--jit-compile {args.jit_compile}")
     return " ".join([NAME, *options])
+
+
+def learning_rates(text):
+    """`papers`: every variant at its paper's rates; or `dcgan=6e-4/6e-4,...`: these over the preset's."""
+    if text == "papers":
+        return {}
+    rates = dict(presets.COMPARE_LEARNING_RATES["quick"])
+    for part in text.split(","):
+        name, pair = part.split("=")
+        d_lr, g_lr = pair.split("/")
+        rates[name] = (float(d_lr), float(g_lr))
+    return rates
 
 
 def table(rows, wall_seconds, config, load=None):
@@ -82,6 +95,9 @@ def main(argv=None, readme=results.README, log=results.LOG):
                         default=list(DEFAULT_NUM_IMAGES), help="comma-separated training-set sizes")
     parser.add_argument("--augment", default=None, help="DiffAugment policy of every run, e.g. diffaugment")
     parser.add_argument("--steps", type=int, default=None, help=f"generator steps (default: {quick.steps})")
+    parser.add_argument("--learning-rates", default=None, metavar="papers|VARIANT=D/G,...",
+                        help="papers: every variant at its paper's rates (the baseline of "
+                             "presets.COMPARE_LEARNING_RATES); or e.g. dcgan=6e-4/6e-4 over the preset's")
     parser.add_argument("--jit-compile", choices=("auto", "on", "off"), default="auto",
                         help="XLA (default: auto, keras_gans.precision.xla_by_rule: on where oneDNN is off)")
     parser.add_argument("--output", default="/tmp/keras_gans_compare_quick", help="the comparison's folder")
@@ -91,6 +107,7 @@ def main(argv=None, readme=results.README, log=results.LOG):
     start = time.perf_counter()
     rows = compare(models=args.models, num_images=args.num_images, steps=args.steps, output_dir=args.output,
                    quick=True, augment=args.augment, overwrite=True,
+                   learning_rates=None if args.learning_rates is None else learning_rates(args.learning_rates),
                    jit_compile={"on": True, "off": False}.get(args.jit_compile, "auto"))
     wall_seconds = time.perf_counter() - start
     with open(os.path.join(args.output, "config.json")) as f:

@@ -149,11 +149,15 @@ def test_compare_quick_records_steps_fid_and_seconds_per_run_and_the_wall_time(t
     assert [cell.strip() for cell in cells[:3]] == ["dcgan", "64", "10"]
     assert float(cells[3]) > 0 and float(cells[5]) >= 0  # a digits FID, seconds of training
     assert "Wall time of the whole comparison" in table and "XLA off" in table
-    assert "dcgan 0.0006 / 0.0006" in table  # the learning rates the comparison changed
+    d_lr, g_lr = keras_gans.presets.COMPARE_LEARNING_RATES["quick"]["dcgan"]
+    assert f"dcgan {d_lr:g} / {g_lr:g}" in table  # the learning rates the comparison changed
     assert (tmp_path / "cmp" / "samples.png").stat().st_size > 0 and "compare-quick" in open(log).read()
     # The default command keeps the plain name, so its table is the one the README links to.
     default = argparse.Namespace(models=["dcgan", "lsgan", "wgan", "wgan-gp"], num_images=[1000, 5000],
-                                 augment=None, steps=None, jit_compile="auto")
+                                 augment=None, steps=None, learning_rates=None, jit_compile="auto")
     assert compare_quick.section_name(default) == "compare-quick"
     assert compare_quick.section_name(argparse.Namespace(**{**vars(default), "augment": "diffaugment"})) == (
         "compare-quick --augment diffaugment")
+    assert compare_quick.learning_rates("papers") == {}
+    rates = compare_quick.learning_rates("dcgan=6e-4/5e-4")
+    assert rates == {**keras_gans.presets.COMPARE_LEARNING_RATES["quick"], "dcgan": (6e-4, 5e-4)}
