@@ -114,9 +114,23 @@ def main(argv=None, readme=results.README, log=results.LOG):
         config = json.load(f)  # the comparison's own record of its settings
     text = table(rows, wall_seconds, config, load=(load_before, os.getloadavg()[0]))
     print(text)
-    results.record(section_name(args), text, readme=readme, log=log,
-                   notes=f"Samples: {os.path.join(args.output, 'samples.png')}.")
+    # The command as a reader would run it: where the folder went changes nothing in the table.
+    command = results.command_line([sys.argv[0], *without_output(sys.argv[1:] if argv is None else argv)])
+    results.record(section_name(args), text, command=command, readme=readme, log=log)
     return rows
+
+
+def without_output(argv):
+    """`argv` without its --output option."""
+    kept, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--output":
+            skip = True
+        elif not arg.startswith("--output="):
+            kept.append(arg)
+    return kept
 
 
 if __name__ == "__main__":

@@ -152,6 +152,7 @@ def test_compare_quick_records_steps_fid_and_seconds_per_run_and_the_wall_time(t
     d_lr, g_lr = keras_gans.presets.COMPARE_LEARNING_RATES["quick"]["dcgan"]
     assert f"dcgan {d_lr:g} / {g_lr:g}" in table  # the learning rates the comparison changed
     assert (tmp_path / "cmp" / "samples.png").stat().st_size > 0 and "compare-quick" in open(log).read()
+    assert str(tmp_path) not in open(readme).read()  # the command is recorded without its --output folder
     # The default command keeps the plain name, so its table is the one the README links to.
     default = argparse.Namespace(models=["dcgan", "lsgan", "wgan", "wgan-gp"], num_images=[1000, 5000],
                                  augment=None, steps=None, learning_rates=None, jit_compile="auto")
