@@ -288,9 +288,11 @@ def compare_parser():
                             help="generator steps of every run, whatever its number of images; each with its "
                                  "variant's critic steps, 5 for WGAN and WGAN-GP (default: "
                                  f"{quick.steps} with --quick, else {full.steps})")
+    tuned = ", ".join(presets.COMPARE_LEARNING_RATES["quick"])
     comparison.add_argument("--quick", action="store_true",
                             help=f"small networks for a CPU (width {quick.width}, latent {quick.latent_dim}, batch "
-                                 f"{quick.batch_size}); benchmarks/README.md says how long it takes")
+                                 f"{quick.batch_size}; faster learning rates for {tuned}: keras_gans/presets.py); "
+                                 "benchmarks/README.md says how long it takes")
     comparison.add_argument("--dataset", type=_dataset, default="mnist5k",
                             help="a dataset name (default: mnist5k, offline) or a folder of images")
     comparison.add_argument("--image-size", type=int, choices=(32, 64, 128), default=32)
