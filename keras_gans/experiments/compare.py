@@ -21,14 +21,15 @@ critic updates in time (the ms / step column), not in pictures.
 
 Optimizers: each variant's paper's (`gan.compile()`), except the learning rates that
 `keras_gans.presets.COMPARE_LEARNING_RATES` names for a mode (the quick comparison gives
-DCGAN and LSGAN the default run's 6e-4; `benchmarks/compare_quick.py` measured why).
+DCGAN, LSGAN, WGAN-GP and SAGAN faster ones; presets.py says why, and
+`benchmarks/compare_quick.py` measured it); `summary.md` lists each run's rates.
 XLA: `jit_compile="auto"` follows `keras_gans.precision.xla_by_rule()` (on where
 TensorFlow runs without oneDNN, as on AVX2-only CPUs), and the comparison says which.
 The folder holds:
 
     samples.png      final samples: one row per variant, one column per subset size
     losses.png       loss curves side by side (rolling means over one epoch of steps)
-    summary.md/.csv  seconds per epoch, final losses and scores, a quality score
+    summary.md/.csv  ms per step, seconds of training, final losses and scores, a quality score
     config.json      the settings of the comparison (learning rates and XLA included)
     <variant>_<n>/   each run's folder, as `keras_gans.runs.train` writes it: progress.gif
                      and its frames, history_steps.csv (every step's metrics),
