@@ -285,11 +285,14 @@ def compare_parser():
                             help="comma-separated training-set sizes, one column each (default: 1000,5000)")
     quick, full = presets.COMPARE["quick"], presets.COMPARE["full"]
     comparison.add_argument("--steps", type=_positive_int, default=None,
-                            help="generator steps of every run, whatever its number of images (default: "
+                            help="generator steps of every run, whatever its number of images; each with its "
+                                 "variant's critic steps, 5 for WGAN and WGAN-GP (default: "
                                  f"{quick.steps} with --quick, else {full.steps})")
+    tuned = ", ".join(presets.COMPARE_LEARNING_RATES["quick"])
     comparison.add_argument("--quick", action="store_true",
                             help=f"small networks for a CPU (width {quick.width}, latent {quick.latent_dim}, batch "
-                                 f"{quick.batch_size}); benchmarks/README.md says how long it takes")
+                                 f"{quick.batch_size}; faster learning rates for {tuned}: keras_gans/presets.py); "
+                                 "benchmarks/README.md says how long it takes")
     comparison.add_argument("--dataset", type=_dataset, default="mnist5k",
                             help="a dataset name (default: mnist5k, offline) or a folder of images")
     comparison.add_argument("--image-size", type=int, choices=(32, 64, 128), default=32)
@@ -306,7 +309,9 @@ def compare_parser():
     comparison.add_argument("--seed", type=int, default=0)
     comparison.add_argument("--mixed-precision", action="store_true", help="train under mixed_float16 (GPUs)")
     comparison.add_argument("--jit-compile", choices=("auto", "on", "off"), default="auto",
-                            help="compile every run's train step with XLA (default: auto, Keras' choice)")
+                            help="compile every run's train step with XLA (default: auto: on where TensorFlow "
+                                 "runs without oneDNN, as on AVX2-only CPUs, off where it uses oneDNN; it says "
+                                 "which)")
     comparison.add_argument("--time-limit", type=_positive_float, metavar="SECONDS",
                             help="a safety stop: seconds of training per run (default: none)")
     _add_small_data_options(comparison)

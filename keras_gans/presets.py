@@ -5,7 +5,8 @@ the two learning rates of one kind of run. The entry points name theirs:
 
     DEFAULT_RUN       `keras-gans train` with no options: DCGAN (or cdcgan) on the digits
     TRAIN[size]       `keras-gans train` for every other variant, by image size
-    COMPARE["quick"]  `keras-gans compare --quick` and tutorial 3; COMPARE["full"] without --quick
+    COMPARE["quick"]  `keras-gans compare --quick` and tutorial 3; COMPARE["full"] without --quick;
+                      COMPARE_LEARNING_RATES[mode]: the variants whose learning rates it changes
     TUTORIAL["quick"] what every tutorial builds in quick mode; TUTORIAL["full"] in full mode
     VGG16_EXPERIMENT  `keras-gans vgg16-experiment` (scratch against a frozen VGG16 discriminator)
 
@@ -63,11 +64,30 @@ TRAIN = {
     128: Preset(image_size=128, latent_dim=128, width=64, batch_size=128, epochs=35),
 }
 
-# `keras-gans compare`: every run trains the same number of generator steps, whatever its number of
-# images (benchmarks/compare_quick.py). Quick: small networks for a CPU; full: the article's at 32 px.
+# `keras-gans compare`: every run trains the same number of generator steps, each with its variant's
+# critic updates (5 for WGAN and WGAN-GP), whatever its number of images (equal epochs would give
+# 1,000 images a fifth of the steps of 5,000). Quick: networks small enough for a 2-core CPU of
+# either kind, and enough steps for DCGAN, LSGAN and WGAN-GP to draw readable digits in both
+# columns (benchmarks/compare_quick.py; its tables, the digits FID, ms per step and seconds of
+# every run per CPU kind, are in benchmarks/README.md). Full: the GANs 101 article's networks at
+# 32 px and longer runs, for a GPU (not timed: no GPU was reached from this project).
 COMPARE = {
-    "quick": Preset(image_size=32, latent_dim=32, width=16, batch_size=32, steps=1500),
-    "full": Preset(image_size=32, latent_dim=128, width=64, batch_size=64, steps=6000),
+    "quick": Preset(image_size=32, latent_dim=32, width=16, batch_size=32, steps=1200),
+    "full": Preset(image_size=32, latent_dim=128, width=64, batch_size=64, steps=10_000),
+}
+# The comparison's learning rates, (d_lr, g_lr) by variant and mode. Only the rates change, never
+# the optimizer; a variant not named keeps its paper's (WGAN its RMSprop 5e-5 and clipping: its slow
+# start is the lesson). Quick: at the papers' rates (Adam 2e-4 for DCGAN and LSGAN, 1e-4 with betas
+# 0 / 0.9 for WGAN-GP) these three are still blurred after the quick steps, and SAGAN's two
+# time-scales (D 4e-4, G 1e-4) let its discriminator win: the same pattern in every cell. One faster
+# rate for both networks draws digits in both columns (`python benchmarks/compare_quick.py` against
+# `... --learning-rates papers`, their tables in benchmarks/README.md). DCGAN goes above the default
+# run's 6e-4 because this run is shorter, LSGAN highest because it spends its first few hundred
+# steps on grey backgrounds and a faster start ends them sooner; SAGAN's generator gets its
+# discriminator's 4e-4 (one rate of 2e-4 for both still lost to the discriminator). Full: the papers'.
+COMPARE_LEARNING_RATES = {
+    "quick": {"dcgan": (1e-3, 1e-3), "lsgan": (2e-3, 2e-3), "wgan-gp": (3e-4, 3e-4), "sagan": (4e-4, 4e-4)},
+    "full": {},
 }
 
 # The tutorials. Quick: 32 px digits and small networks on a CPU, the discriminator at half the

@@ -242,7 +242,7 @@ def build(config, jit_compile="auto"):
 MEASURE_XLA_FROM_STEPS = 500
 
 
-def choose_jit_compile(config, dataset, log=print):
+def choose_jit_compile(config, dataset, log=print, steps=None):
     """Whether the run compiles its training step with XLA: `True`, `False` or "auto" (Keras decides).
 
     - `config.jit_compile` "on" or "off": as asked.
@@ -255,7 +255,7 @@ def choose_jit_compile(config, dataset, log=print):
 
     It says what it chose and why. The measurement builds and trains throwaway GANs and never
     touches `dataset`'s iterator, and `build_gan` sets the seed again, so the run itself is the
-    same whether or not it measured.
+    same whether or not it measured. `steps`: the run's training steps (default: its epochs of `dataset`).
     """
     if config.jit_compile in ("on", "off"):
         log(f"XLA {config.jit_compile}, as asked (--jit-compile {config.jit_compile}).")
@@ -264,7 +264,7 @@ def choose_jit_compile(config, dataset, log=print):
         log(f"XLA: Keras' choice for the {keras.backend.backend()} backend on this machine (--jit-compile on|off "
             "forces it).")
         return "auto"
-    steps = config.epochs * data.steps_per_epoch(dataset)
+    steps = config.epochs * data.steps_per_epoch(dataset) if steps is None else steps
     if steps < MEASURE_XLA_FROM_STEPS:
         log(f"XLA off: {steps} steps are too few to earn back its compile time (--jit-compile on forces it).")
         return False

@@ -278,3 +278,34 @@ def test_the_benchmarks_readme_has_a_place_for_every_benchmark_and_no_machine_pa
         recorded |= set(re.findall(r'(?:section|record)\("([\w-]+)"', open(script).read()))
     assert recorded and recorded <= in_readme, recorded - in_readme
     assert not re.search(r"/(tmp|work|home|root)/", text)
+
+def test_compare_quick_records_steps_fid_and_seconds_per_run_and_the_wall_time(tmp_path, monkeypatch):
+    import argparse
+
+    import compare_quick
+
+    readme, log = str(tmp_path / "README.md"), str(tmp_path / "LOG.md")
+    monkeypatch.setattr(results, "cpu_kind", lambda: "AVX-512")
+    rows = compare_quick.main(["--models", "dcgan", "--num-images", "64", "--steps", "10", "--jit-compile", "off",
+                               "--output", str(tmp_path / "cmp"), "--results", readme])
+    assert [(row["variant"], row["num_images"], row["steps"]) for row in rows] == [("dcgan", 64, 10)]
+    table = results.current_table("compare-quick --models dcgan --num-images 64 --steps 10 --jit-compile off",
+                                  "AVX-512", readme)
+    assert "| variant | images | generator steps | digits FID | ms / step | seconds of training |" in table
+    cells = next(line for line in table.splitlines() if line.startswith("| dcgan |")).strip("|").split("|")
+    assert [cell.strip() for cell in cells[:3]] == ["dcgan", "64", "10"]
+    assert float(cells[3]) > 0 and float(cells[5]) >= 0  # a digits FID, seconds of training
+    assert "Wall time of the whole comparison" in table and "XLA off" in table
+    d_lr, g_lr = keras_gans.presets.COMPARE_LEARNING_RATES["quick"]["dcgan"]
+    assert f"dcgan {d_lr:g} / {g_lr:g}" in table  # the learning rates the comparison changed
+    assert (tmp_path / "cmp" / "samples.png").stat().st_size > 0 and "compare-quick" in open(log).read()
+    assert str(tmp_path) not in open(readme).read()  # the command is recorded without its --output folder
+    # The default command keeps the plain name, so its table is the one the README links to.
+    default = argparse.Namespace(models=["dcgan", "lsgan", "wgan", "wgan-gp"], num_images=[1000, 5000],
+                                 augment=None, steps=None, learning_rates=None, jit_compile="auto")
+    assert compare_quick.section_name(default) == "compare-quick"
+    assert compare_quick.section_name(argparse.Namespace(**{**vars(default), "augment": "diffaugment"})) == (
+        "compare-quick --augment diffaugment")
+    assert compare_quick.learning_rates("papers") == {}
+    rates = compare_quick.learning_rates("dcgan=6e-4/5e-4")
+    assert rates == {**keras_gans.presets.COMPARE_LEARNING_RATES["quick"], "dcgan": (6e-4, 5e-4)}

@@ -116,6 +116,24 @@ def test_samples_table_puts_variants_in_rows_and_sizes_in_columns():
     assert table[:boxes[("a", 1)][0], boxes[("a", 1)][1]:].min() < 100
 
 
+def test_learning_rates_change_only_the_rates_of_the_named_variants(tmp_path, monkeypatch):
+    # The quick comparison's rates come from presets.COMPARE_LEARNING_RATES["quick"].
+    monkeypatch.setitem(keras_gans.presets.COMPARE_LEARNING_RATES, "quick", {"lsgan": (1e-3, 5e-4)})
+    compare(models=["lsgan", "wgan"], num_images=[64], output_dir=str(tmp_path), quick=True, quality=None,
+            jit_compile=False, **{**TINY, "steps": 10})
+    lsgan = keras.saving.load_model(os.path.join(tmp_path, "lsgan_64", "gan.keras"))
+    assert type(lsgan.d_optimizer).__name__ == "Adam" and lsgan.d_optimizer.beta_1 == 0.5  # its paper's Adam
+    assert float(lsgan.d_optimizer.learning_rate) == pytest.approx(1e-3)
+    assert float(lsgan.g_optimizer.learning_rate) == pytest.approx(5e-4)
+    wgan = keras.saving.load_model(os.path.join(tmp_path, "wgan_64", "gan.keras"))
+    assert type(wgan.d_optimizer).__name__ == "RMSprop" and float(wgan.d_optimizer.learning_rate) == (
+        pytest.approx(5e-5))  # not named: the paper's
+    summary = open(os.path.join(tmp_path, "summary.md")).read()
+    assert ("- learning rates: lsgan Adam D 0.001 / G 0.0005 (this comparison's); "
+            "wgan RMSprop D 5e-05 / G 5e-05 (its paper's).") in summary
+    assert '"learning_rates": {"lsgan": [0.001, 0.0005]}, "jit_compile": false' in summary
+
+
 def test_bad_arguments_are_refused_before_any_training(tmp_path):
     with pytest.raises(ValueError, match="Expected one of dcgan, lsgan, wgan, wgan-gp, sagan. "
                                          "Received: models='began'"):
@@ -126,6 +144,10 @@ def test_bad_arguments_are_refused_before_any_training(tmp_path):
         compare(image_size=64, output_dir=str(tmp_path))
     with pytest.raises(ValueError, match=r"Expected at least 10 \(one per frame of the GIF\). Received: steps=5"):
         compare(steps=5, output_dir=str(tmp_path))
+    with pytest.raises(ValueError, match=r"Expected a \(d_lr, g_lr\) pair per variant"):
+        compare(learning_rates={"dcgan": 2e-4}, output_dir=str(tmp_path))
+    with pytest.raises(ValueError, match="Expected one of dcgan, .*Received: learning_rates='dcgn'"):
+        compare(learning_rates={"dcgn": (2e-4, 2e-4)}, output_dir=str(tmp_path))
     assert os.listdir(tmp_path) == []
 
 

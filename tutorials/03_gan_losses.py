@@ -12,7 +12,7 @@ Accelerator: GPU (optional; quick mode runs on a CPU)
 
 **Quick** (the default, and the workshop's): the loss plots, then the workshop's
 comparison on the 5,000 digits that ship with the package: five variants on 1,000 and on
-5,000 digits, 1,500 generator steps each, with the small networks of
+5,000 digits, 1,200 generator steps each, with the small networks and learning rates of
 `keras-gans compare --quick`. It is the longest tutorial in quick mode; how long it takes
 on each kind of CPU is in the `tutorials` table of
 [`benchmarks/README.md`](../benchmarks/README.md). **Full**: the same comparison on
@@ -28,7 +28,7 @@ CELEBA = "tfds"   # full mode's faces: "tfds" (a 1.4 GB download), or the path o
 # quick=True: the small networks of `keras-gans compare --quick` (keras_gans.presets.COMPARE["quick"]).
 # num_images: the subset sizes, one column each; steps: generator steps of every run.
 QUICK = dict(quick=True, image_size=32, latent_dim=32, width=16, batch_size=32, num_images=[1000, 5000],
-             steps=1500, time_limit=1800)
+             steps=1200, time_limit=1800)
 FULL = dict(quick=False, image_size=64, latent_dim=128, width=64, batch_size=128, num_images=[1000, 5000, 10000],
             steps=1000, time_limit=3600)
 
@@ -180,8 +180,10 @@ there. **Least squares** keeps pushing in proportion to the distance, and
 Now the real test, the experiment of the GANs 101 article's Table 2:
 `keras_gans.experiments.compare.compare` trains each variant on the same data (the same
 images in the same order), with the same architecture, the same initial weights
-and the same fixed latents for the samples, each with its paper's optimizer
-settings, for the same number of generator steps, on each subset size. `build_gan(name)`
+and the same fixed latents for the samples, each with its paper's optimizer, for the
+same number of generator steps, on each subset size. Quick mode raises some learning
+rates so that its short runs draw digits (`keras_gans.presets.COMPARE_LEARNING_RATES`
+names them and says why; the summary table lists every run's rates). `build_gan(name)`
 picks the networks each variant is meant for (WGAN-GP's critic uses layer
 normalization, SAGAN has self-attention and spectral normalization; tutorials 4 and
 9 explain why). It is also what the workshop command runs (`keras-gans compare`, see

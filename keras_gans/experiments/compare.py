@@ -1,7 +1,7 @@
 """Train several GAN variants side by side and write one folder a workshop can show.
 
     from keras_gans.experiments.compare import compare
-    compare(models=["dcgan", "lsgan", "wgan", "wgan-gp"], num_images=[1000, 5000], steps=1500,
+    compare(models=["dcgan", "lsgan", "wgan", "wgan-gp"], num_images=[1000, 5000], steps=1200,
             output_dir="comparison")
 
 Every run uses the same data (the same subset of the same images, shuffled in the
@@ -14,14 +14,24 @@ procedure, and the number of training images.
 Steps, not epochs: with equal epochs, as in the GANs 101 article's table, 1,000 images
 get a fifth of the steps 5,000 get, and the picture would show the shorter training,
 not the smaller data set. A step is one generator update, with the discriminator or
-critic updates its variant makes for it (5 for WGAN and WGAN-GP): every row gets the
-same number of generator updates, and the Wasserstein rows pay for their critic in time.
+critic updates its variant makes for it (5 for WGAN and WGAN-GP). Generator steps, not
+critic steps, because the generator's updates are what move the samples on the screen:
+every row gets the same number of them, and the Wasserstein rows pay for their five
+critic updates in time (the ms / step column), not in pictures.
+
+Optimizers: each variant's paper's (`gan.compile()`), except the learning rates that
+`keras_gans.presets.COMPARE_LEARNING_RATES` names for a mode (the quick comparison gives
+DCGAN, LSGAN, WGAN-GP and SAGAN faster ones; presets.py says why, and
+`benchmarks/compare_quick.py` measured it); `summary.md` lists each run's rates.
+XLA: `jit_compile="auto"` is decided once, in the open, by `keras_gans.runs.choose_jit_compile`
+(on a TensorFlow CPU it times a few steps of the first variant's networks with and without
+XLA), and every run trains the same way; the comparison says which and why.
 The folder holds:
 
     samples.png      final samples: one row per variant, one column per subset size
     losses.png       loss curves side by side (rolling means over one epoch of steps)
-    summary.md/.csv  seconds per epoch, final losses and scores, a quality score
-    config.json      the settings of the comparison
+    summary.md/.csv  ms per step, seconds of training, final losses and scores, a quality score
+    config.json      the settings of the comparison (learning rates and XLA included)
     <variant>_<n>/   each run's folder, as `keras_gans.runs.train` writes it: progress.gif
                      and its frames, history_steps.csv (every step's metrics),
                      history.csv, losses.png, gan.keras, generator.keras
@@ -51,8 +61,8 @@ DEFAULT_NUM_IMAGES = (1000, 5000)
 FRAMES = 10
 # The last epoch's mean of each of these metrics goes into the summary (empty where a variant has none).
 METRIC_COLUMNS = ("d_loss", "g_loss", "real_score", "fake_score", "wasserstein_estimate", "gradient_penalty")
-SUMMARY_COLUMNS = ("variant", "num_images", "steps", "seconds_per_step", "first_frame_seconds", *METRIC_COLUMNS,
-                   "quality")
+SUMMARY_COLUMNS = ("variant", "num_images", "steps", "seconds_per_step", "first_frame_seconds", "train_seconds",
+                   *METRIC_COLUMNS, "quality")
 
 
 def _parse_list(name, values, kind, allowed=None):
@@ -115,7 +125,7 @@ def _quality_function(quality, dataset, image_size, output_dir, seed):
 def compare(models=DEFAULT_MODELS, num_images=DEFAULT_NUM_IMAGES, steps=None, output_dir="comparison",
             dataset="mnist5k", image_size=32, batch_size=None, latent_dim=None, width=None, seed=0,
             quick=False, quality="digits", num_samples=16, mixed_precision=False, jit_compile="auto", verbose=1,
-            overwrite=False, data_options=None, time_limit=None, augment=None, ema=None):
+            overwrite=False, data_options=None, time_limit=None, augment=None, ema=None, learning_rates=None):
     """Train each variant on each subset size for the same number of steps; write samples, GIFs, curves, a summary.
 
     The workshop experiment of the GANs 101 article (its Table 2: DCGAN, LSGAN and
@@ -140,7 +150,9 @@ def compare(models=DEFAULT_MODELS, num_images=DEFAULT_NUM_IMAGES, steps=None, ou
             `gan -> float` (lower is better, say so in your report), or None.
         num_samples: images per cell of the samples grid (a square number reads best).
         mixed_precision: train under `mixed_float16` (for GPUs).
-        jit_compile: XLA for every run, Keras' meaning (True, False or "auto").
+        jit_compile: XLA for every run: True, False, or "auto" (`keras_gans.runs.choose_jit_compile`
+            decides once, for the first variant's networks: measured on a TensorFlow CPU, Keras' choice
+            on a GPU or another backend).
         verbose: 1 prints a line per run; 2 also shows Keras' progress bars.
         overwrite: empty a non-empty `output_dir` first (otherwise it is refused).
         data_options: more arguments of `keras_gans.data.load` (e.g. `data_dir=`,
@@ -150,6 +162,10 @@ def compare(models=DEFAULT_MODELS, num_images=DEFAULT_NUM_IMAGES, steps=None, ou
         augment: DiffAugment policy of every run, e.g. "diffaugment" (see `keras_gans.GAN`).
         ema: generator moving-average decay of every run, e.g. 0.999; the samples, the
             quality score and each run's `generator.keras` then come from the average.
+        learning_rates: dict variant -> (d_lr, g_lr), the learning rates of its paper's
+            optimizers; a variant not named keeps its paper's. Default:
+            `keras_gans.presets.COMPARE_LEARNING_RATES` of the mode ("quick" or "full");
+            `{}` trains every variant with its paper's optimizers.
 
     Returns:
         A list of dicts, one per run, with the summary table's columns.
@@ -161,17 +177,28 @@ def compare(models=DEFAULT_MODELS, num_images=DEFAULT_NUM_IMAGES, steps=None, ou
     unconditional = tuple(name for name, variant in gan_models.VARIANTS.items() if not variant.conditional)
     models = _parse_list("models", models, str, allowed=unconditional)
     num_images = _parse_list("num_images", num_images, int)
-    preset = presets.COMPARE["quick" if quick else "full"]
+    mode = "quick" if quick else "full"
+    preset = presets.COMPARE[mode]
     given = {"steps": steps, "batch_size": batch_size, "latent_dim": latent_dim, "width": width}
     preset = preset.replace(**{key: checks.positive_int(key, value) for key, value in given.items()
                                if value is not None})
     if preset.steps < FRAMES:
         raise checks.invalid("steps", f"at least {FRAMES} (one per frame of the GIF)", preset.steps)
+    rates = _learning_rates(presets.COMPARE_LEARNING_RATES[mode] if learning_rates is None else learning_rates,
+                            models)
     quality_fn, quality_label = _quality_function(quality, dataset, image_size, output_dir, seed)
+    if jit_compile == "auto":  # decided once, in the open: every run trains the same way
+        first = data.load(dataset, image_size=image_size, batch_size=preset.batch_size, num_images=num_images[0],
+                          seed=seed, **(data_options or {}))
+        measured = runs.RunConfig(model=models[0], dataset=dataset, image_size=image_size, seed=seed,
+                                  batch_size=preset.batch_size, latent_dim=preset.latent_dim, width=preset.width)
+        jit_compile = runs.choose_jit_compile(measured, first, steps=preset.steps,
+                                              log=print if verbose else (lambda _: None))
     config = {"models": models, "num_images": num_images, "dataset": dataset, "image_size": image_size,
               "seed": seed, "quick": quick, "quality": quality_label if quality is not None else None,
               "mixed_precision": mixed_precision, "augment": augment, "ema": ema, "steps": preset.steps,
-              "batch_size": preset.batch_size, "latent_dim": preset.latent_dim, "width": preset.width}
+              "batch_size": preset.batch_size, "latent_dim": preset.latent_dim, "width": preset.width,
+              "learning_rates": rates, "jit_compile": jit_compile}
 
     previous_policy = keras.mixed_precision.global_policy().name
     if mixed_precision:
@@ -211,7 +238,10 @@ def _train_one(name, train_data, run_dir, config, num_samples, verbose, time_lim
     gan = gan_models.build_gan(name, config["image_size"], data.image_shape(train_data)[-1],
                                config["latent_dim"], width=config["width"], seed=seed,
                                augment=config["augment"], ema=config["ema"])
-    gan.compile(jit_compile=jit_compile)  # each variant's own paper optimizers
+    # Each variant's own paper optimizers, at the comparison's learning rates where it names some.
+    d_lr, g_lr = config["learning_rates"].get(name, (None, None))
+    d_optimizer, g_optimizer = gan_models.default_optimizers(name, d_lr=d_lr, g_lr=g_lr)
+    gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, jit_compile=jit_compile)
     limit = callbacks.TimeLimit(time_limit, log=lambda line: print(f"{name}, {config['num_images']} images: {line}"))
     result = runs.train(gan, train_data.repeat(), run_dir, FRAMES, config=config, num_samples=num_samples,
                         steps_per_epoch=config["steps"] // FRAMES, sample_seed=seed,
@@ -219,6 +249,28 @@ def _train_one(name, train_data, run_dir, config, num_samples, verbose, time_lim
     samples = gan.generate(result["sample_latents"])
     row = _summary_row(name, config["num_images"], result["epoch_history"], result["history"])
     return result["history"], samples, row, gan
+
+
+def _learning_rates(rates, models):
+    """Check a {variant: (d_lr, g_lr)} mapping; keep the entries of the compared `models`."""
+    for name, pair in rates.items():
+        checks.one_of("learning_rates", name, gan_models.VARIANTS)
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+            raise checks.invalid("learning_rates", "a (d_lr, g_lr) pair per variant", rates)
+        for value in pair:
+            checks.positive_number("learning_rates", value)
+    return {name: tuple(pair) for name, pair in rates.items() if name in models}
+
+
+def _optimizers_note(models, rates):
+    """One line per variant: its optimizers' learning rates, and where they come from."""
+    parts = []
+    for name in models:
+        d_optimizer, g_optimizer = gan_models.default_optimizers(name, *rates.get(name, (None, None)))
+        source = "this comparison's" if name in rates else "its paper's"
+        parts.append(f"{name} {type(d_optimizer).__name__} D {float(d_optimizer.learning_rate):g} / "
+                     f"G {float(g_optimizer.learning_rate):g} ({source})")
+    return "- learning rates: " + "; ".join(parts) + "."
 
 
 def _run_line(row, quality_label):
@@ -235,7 +287,8 @@ def _summary_row(name, n, epoch_history, step_history):
     steps_per_frame = np.bincount(np.asarray(step_history["epoch"]))[1:]
     per_step = seconds[1:] / steps_per_frame[1:len(seconds)] if len(seconds) > 1 else seconds / steps_per_frame[:1]
     row = {"variant": name, "num_images": n, "steps": int(len(step_history["epoch"])),
-           "seconds_per_step": float(np.median(per_step)), "first_frame_seconds": float(seconds[0])}
+           "seconds_per_step": float(np.median(per_step)), "first_frame_seconds": float(seconds[0]),
+           "train_seconds": float(seconds.sum())}
     for key in METRIC_COLUMNS:
         values = epoch_history.get(key)
         row[key] = float(values[-1]) if values else None  # the last frame's mean
@@ -282,6 +335,8 @@ def write_summary(rows, output_dir, quality_label="quality", config=None):
         notes.append("- digits FID: Frechet distance in the features of the package's digits classifier "
                      "between 1,000 generated digits and the 5,000 embedded ones; lower is better; not "
                      "comparable with published FIDs.")
+    if config and "models" in config:
+        notes.append(_optimizers_note(config["models"], config.get("learning_rates", {})))
     if config:
         notes.append(f"- settings: {json.dumps(config)}")
     with open(os.path.join(output_dir, "summary.md"), "w") as f:
