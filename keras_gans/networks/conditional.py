@@ -35,7 +35,7 @@ LABEL_EMBEDDING = "label_embedding"  # the generator's embedding layer: it knows
 def _check(image_size, channels, num_classes):
     checks.one_of("image_size", image_size, SUPPORTED_SIZES)
     checks.positive_int("channels", channels, "a positive integer (1 for grey, 3 for RGB)")
-    if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 2:
+    if not checks.is_int(num_classes) or num_classes < 2:
         raise checks.invalid("num_classes", "an integer of at least 2", num_classes)
 
 

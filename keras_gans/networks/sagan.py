@@ -98,12 +98,7 @@ class SelfAttention(layers.Layer):
 
     def __init__(self, reduction=8, spectral_norm=False, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(reduction, int) or isinstance(reduction, bool) or reduction < 1:
-            raise ValueError(
-                "Invalid value for argument `reduction`. Expected a positive integer. "
-                f"Received: reduction={reduction!r}"
-            )
-        self.reduction = reduction
+        self.reduction = checks.positive_int("reduction", reduction)
         self.spectral_norm = spectral_norm
 
     def _conv(self, filters, name):
