@@ -5,7 +5,7 @@ import os
 import re
 import shlex
 
-from keras_gans import cli, generation
+from keras_gans import cli, generation, presets, runs
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -23,7 +23,7 @@ def test_readme_links_every_notebook_and_every_local_file_it_shows():
     notebooks = sorted(os.listdir(os.path.join(ROOT, "tutorials", "notebooks")))
     linked = re.findall(r"colab\.research\.google\.com/github/([^/]+/[^/]+)/blob/main/tutorials/notebooks/"
                         r"([\w.]+\.ipynb)", readme)
-    assert sorted(name for _, name in linked) == notebooks
+    assert sorted({name for _, name in linked}) == notebooks  # a notebook may be linked more than once
     # the README's links point to the repository the notebooks' badges and install cell use
     import importlib.util
 
@@ -79,3 +79,43 @@ def test_every_documented_command_parses_and_the_cheap_ones_run(tmp_path, monkey
             ran += 1
     assert ran >= 3
     capsys.readouterr()
+
+
+def _markdown_table(text, header_start):
+    """The rows (lists of stripped cells) of the Markdown table whose header line starts with `header_start`."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(header_start))
+    rows = []
+    for line in lines[start + 2:]:  # after the header and its --- line
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+    return rows
+
+
+def test_the_readme_table_of_train_defaults_is_the_presets():
+    """README's `keras-gans train` defaults, cell by cell, against `keras_gans.presets.train_preset`."""
+    readme = open(os.path.join(ROOT, "README.md")).read()
+    rows = _markdown_table(readme, "| `--model` | `--image-size` |")
+    covered = set()
+    for models_cell, size_cell, epochs, batch_size, latent_dim, width, rates in rows:
+        models = cli.MODELS if models_cell.startswith("every") else re.findall(r"`([\w-]+)`", models_cell)
+        size = int(re.match(r"\d+", size_cell).group())
+        for model in models:
+            assert model in cli.MODELS, models_cell
+            preset = presets.train_preset(model, size)
+            row = f"README's row `{models_cell}` at {size} px, for {model}"
+            assert (int(epochs), int(batch_size), int(latent_dim), int(width)) == (
+                preset.epochs, preset.batch_size, preset.latent_dim, preset.width), row
+            if "own" in rates:  # the variant's own optimizers: no learning rate in the preset
+                assert (preset.d_lr, preset.g_lr) == (None, None), row
+            else:
+                assert tuple(float(rate) for rate in rates.split("/")) == (preset.d_lr, preset.g_lr), row
+            covered.add((model, size))
+    # every model at every size, once; and the row marked as the default is what `keras-gans train` runs
+    assert covered == {(model, size) for model in cli.MODELS for size in presets.TRAIN}
+    assert len(covered) == sum(len(cli.MODELS) if r[0].startswith("every") else len(re.findall(r"`([\w-]+)`", r[0]))
+                               for r in rows)
+    default = runs.RunConfig()
+    first = rows[0]
+    assert f"`{default.model}` (the default)" in first[0] and first[1] == f"{default.image_size} (the default)"
