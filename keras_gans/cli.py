@@ -1,6 +1,6 @@
 """The `keras-gans` command line: argument parsing, and calls into the library.
 
-    keras-gans train                      # DCGAN on the embedded digits, about 3 minutes on a CPU
+    keras-gans train                      # DCGAN on the embedded digits (the default run)
     keras-gans train --model cdcgan       # a conditional DCGAN: it draws the digit you ask for
     keras-gans generate --model saved_models/cdcgan_digits/generator.keras --labels 0,1,2 -n 30
     keras-gans generate --model saved_models/RUN/gan.keras -n 64 --output grid.png
@@ -309,8 +309,8 @@ def compare_parser():
     comparison.add_argument("--seed", type=int, default=0)
     comparison.add_argument("--mixed-precision", action="store_true", help="train under mixed_float16 (GPUs)")
     comparison.add_argument("--jit-compile", choices=("auto", "on", "off"), default="auto",
-                            help="compile every run's train step with XLA (default: auto: on where TensorFlow "
-                                 "runs without oneDNN, as on AVX2-only CPUs, off where it uses oneDNN; it says "
+                            help="compile every run's train step with XLA (default: auto, decided once for "
+                                 "every run as `train` decides it, from the first variant's networks; it says "
                                  "which)")
     comparison.add_argument("--time-limit", type=_positive_float, metavar="SECONDS",
                             help="a safety stop: seconds of training per run (default: none)")

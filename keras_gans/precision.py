@@ -1,4 +1,4 @@
-"""Mixed precision in one call, and the CPU rule for XLA."""
+"""Mixed precision in one call, and whether a GPU is visible."""
 
 
 import keras

@@ -74,7 +74,7 @@ def state(gan):
 # resumed run with both must still match the uninterrupted one.
 @pytest.mark.parametrize("variant, options", [
     (keras_gans.DCGAN, {}),
-    (keras_gans.WGANGP, {}),
+    pytest.param(keras_gans.WGANGP, {}, marks=pytest.mark.slow),  # five critic steps with a penalty: 16 s
     (keras_gans.DCGAN, {"augment": "translation,cutout", "ema": 0.9}),
 ])
 def test_interrupted_then_resumed_run_equals_the_uninterrupted_one(variant, options, tmp_path):

@@ -104,7 +104,8 @@ def first_epoch(config, jit_compile):
     return history.history, gan.get_weights()
 
 
-@pytest.mark.parametrize("faster", [True, False])
+# With XLA on, the same check compiles three GANs (16 s): the slow tier runs it.
+@pytest.mark.parametrize("faster", [pytest.param(True, marks=pytest.mark.slow), False])
 def test_measuring_xla_changes_nothing_in_the_run(monkeypatch, faster):
     """The measurement trains throwaway GANs between loading the data and building the run's GAN: the run
     must not see it (same first-epoch losses and weights as the same choice forced)."""
@@ -169,6 +170,7 @@ def kill_when(process, ready, deadline=240):
     return False
 
 
+@pytest.mark.slow  # a dozen killed processes (20 s); the fast tier keeps Ctrl-C and the damaged checkpoints
 def test_kills_at_any_moment_lose_nothing(tmp_path):
     """SIGKILL in the first epoch, between checkpoints, and while gan.keras is being saved; resume each time.
 
