@@ -370,7 +370,7 @@ def train(gan, dataset, run_dir, epochs, config=None, resume=False, overwrite=Fa
             _write_config(paths[CONFIG], config, variant=type(gan).__name__, epochs=epochs)
             initial_epoch = 0
         watched = _RunCallbacks(gan, dataset, run_dir, paths, resume, checkpoint_every, num_samples,
-                                sample_seed, diagnostics, verbose)
+                                sample_seed, diagnostics, verbose, log)
         seconds, epoch_history = 0.0, {}
         if initial_epoch < epochs:
             if verbose:
@@ -404,7 +404,8 @@ class _RunCallbacks:
     """The package's callbacks of a run, and the one order `fit` must call them in (`in_order`)."""
 
     def __init__(self, gan, dataset, run_dir, paths, resume, checkpoint_every, num_samples, sample_seed,
-                 diagnostics, verbose):
+                 diagnostics, verbose, log=print):
+        self.time_left = gan_callbacks.TimeLeft(log=log) if verbose else None
         self.timer = gan_callbacks.EpochTimer()
         self.diagnostics = gan_callbacks.Diagnostics(
             reference_images=dataset, checkpoint_path=paths["last_good.weights.h5"],
@@ -417,15 +418,17 @@ class _RunCallbacks:
     def in_order(self):
         """Keras calls callbacks in list order, and each of these needs the ones before it:
 
-        1. EpochTimer first: it puts `epoch_seconds` into the epoch's logs, and the time of the
-           callbacks after it is not counted as training;
+        1. TimeLeft (when the run talks), then EpochTimer: TimeLeft's clock must see every other
+           callback's epoch-end work; EpochTimer puts `epoch_seconds` into the epoch's logs, and
+           the time of the callbacks after it is not counted as training;
         2. Diagnostics before the loggers: they record its `warnings` / `sample_diversity` keys;
         3. the histories and the samples;
         4. the epoch's CSV row before its checkpoint: a kill between the two retrains that
            epoch on resume, and `run_folder.restore` drops the row (the other order would lose it).
         """
-        return [self.timer, *([self.diagnostics] if self.diagnostics else []), self.steps, self.samples,
-                self.epochs, self.checkpoint]
+        return [*([self.time_left] if self.time_left else []), self.timer,
+                *([self.diagnostics] if self.diagnostics else []), self.steps, self.samples, self.epochs,
+                self.checkpoint]
 
 
 def _interrupted(checkpoint, run_dir):

@@ -196,3 +196,28 @@ def test_train_command_writes_history_plots_and_gif(tmp_path, capsys):
     out = capsys.readouterr().out
     for name in ("history_steps.csv", "losses.png", "scores.png", "progress.gif"):
         assert str(run / name) in out
+
+
+def test_time_left_is_the_median_step_times_the_steps_left_plus_the_first_epochs_time_outside_steps(monkeypatch):
+    """Epoch 1 of 3: a 1.0 s first step (tracing), three of 0.1 s, 0.3 s outside the steps; then
+    2 epochs left of 4 steps at the median 0.1 s and 0.3 s each: 2 * (4 * 0.1 + 0.3) = 1.4 s."""
+    from keras_gans.callbacks import time_limit
+
+    now = [0.0]
+    monkeypatch.setattr(time_limit.time, "perf_counter", lambda: now[0])
+    said = []
+    left = keras_gans.callbacks.TimeLeft(log=said.append)
+    left.set_params({"epochs": 3, "steps": 4})
+    left.on_train_begin()
+    left.on_epoch_begin(0)
+    for step, seconds in enumerate((1.0, 0.1, 0.1, 0.1)):
+        left.on_train_batch_begin(step)
+        now[0] += seconds
+        left.on_train_batch_end(step)
+    now[0] += 0.3  # samples, checkpoint, history
+    left.on_epoch_begin(1)
+    assert left.seconds == pytest.approx(1.4) and left.said_at == pytest.approx(1.6)
+    assert said == ["About 0.0 minutes left: 2 epochs of 4 steps at 100 ms a step, and 0.3 s an epoch for the "
+                    "callbacks (samples, checkpoints, histories), measured in the first epoch."]
+    left.on_epoch_begin(2)  # said once
+    assert len(said) == 1

@@ -98,17 +98,29 @@ def batches_from_uint8(images, batch_size, seed=None, shuffle=True, drop_remaind
         return tf.cast(batch, tf.float32) / 127.5 - 1.0
 
     if labels is None:
-        dataset = indices.map(lambda i: to_float(gather(i)), num_parallel_calls=tf.data.AUTOTUNE)
-        return dataset.prefetch(tf.data.AUTOTUNE)
+        return _fixed_parallelism(indices.map(lambda i: to_float(gather(i)), num_parallel_calls=2).prefetch(2))
     labels = np.asarray(labels)
     if labels.shape != (len(images),) or labels.dtype.kind not in "iu":
         raise ValueError(f"Invalid value for argument `labels`. Expected {len(images)} integers, one per "
                          "image. "
                          f"Received: labels of shape {labels.shape} and dtype {labels.dtype}")
     label_table = tf.convert_to_tensor(labels.astype("int32"))
-    dataset = indices.map(lambda i: (to_float(gather(i)), tf.gather(label_table, i)),
-                          num_parallel_calls=tf.data.AUTOTUNE)
-    return dataset.prefetch(tf.data.AUTOTUNE)
+    dataset = indices.map(lambda i: (to_float(gather(i)), tf.gather(label_table, i)), num_parallel_calls=2)
+    return _fixed_parallelism(dataset.prefetch(2))
+
+
+def _fixed_parallelism(dataset):
+    """`dataset` without tf.data's autotuning: two batches made in parallel, two kept ready.
+
+    A batch here is a gather and a cast, far quicker than a training step, so tuning has nothing
+    to win, and it cost time: `fit` makes a new iterator every epoch, and with autotuning on,
+    some epochs of the default run waited seconds for it before their first step
+    (`python benchmarks/run_overhead.py --autotune` against the same without it:
+    benchmarks/README.md#run-overhead).
+    """
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return dataset.with_options(options)
 
 
 def cache_path(cache_dir, parts):
