@@ -30,7 +30,7 @@ LOG = os.path.join(HERE, "LOG.md")
 CPU_KINDS = ("AVX-512", "AVX-512, oneDNN off", "AVX2-only")
 # Options that say where files are, not what is measured: left out of section names and recorded
 # commands (a folder on the machine that ran it means nothing to a reader).
-PLACES = ("--output", "--results", "--folder", "--workdir", "--fid-inception-weights")
+PLACES = ("--output", "--results", "--folder", "--workdir", "--fid-inception-weights", "--keep")
 END = "<!-- end results -->"
 
 

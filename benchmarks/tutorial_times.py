@@ -3,6 +3,7 @@
     python benchmarks/tutorial_times.py                          # every tutorial, as it is
     TF_ENABLE_ONEDNN_OPTS=0 python benchmarks/tutorial_times.py  # the same without oneDNN (as on AVX2-only CPUs)
     python benchmarks/tutorial_times.py 01 05 --dry-run          # two tutorials; print the table, record nothing
+    python benchmarks/tutorial_times.py --keep /tmp/tutorials    # and keep every picture, to look at them
 
 Each tutorial's script runs as a reader runs it (`python tutorials/NN_name.py`, quick mode,
 LENGTH 1), one at a time, each in a fresh Python process, in a temporary folder (its
@@ -52,9 +53,16 @@ def quick_steps(script):
     return ", ".join(f"{key} {value:,}" for key, value in quick.items() if key == "steps" or key.endswith("_steps"))
 
 
-def run_tutorial(script, timeout=3600):
-    """Run one tutorial script in a fresh process and a temporary folder; return (minutes, return code)."""
-    with tempfile.TemporaryDirectory() as folder:
+def run_tutorial(script, timeout=3600, keep=None):
+    """Run one tutorial script in a fresh process and a temporary folder; return (minutes, return code).
+
+    With `keep` (a folder), its outputs and log go to `keep/<tutorial>/` instead, to be looked at.
+    """
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = scratch
+        if keep:
+            folder = os.path.join(keep, os.path.splitext(os.path.basename(script))[0])
+            os.makedirs(folder, exist_ok=True)
         env = dict(os.environ, MPLBACKEND="Agg", KERAS_GANS_TUTORIAL_OUTPUTS=os.path.join(folder, "outputs"))
         start = time.perf_counter()
         with open(os.path.join(folder, "log.txt"), "w") as log:
@@ -87,11 +95,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("tutorials", nargs="*", help="tutorial numbers (default: all)")
     parser.add_argument("--dry-run", action="store_true", help="print the table, record nothing")
+    parser.add_argument("--keep", default=None, help="keep each tutorial's outputs and log in KEEP/<tutorial>/")
     args = parser.parse_args(argv)
     rows, failed = [], []
     for script in tutorial_scripts(args.tutorials):
         name = os.path.splitext(os.path.basename(script))[0]
-        minutes, code = run_tutorial(script)
+        minutes, code = run_tutorial(script, keep=args.keep)
         print(f"{name}: {minutes:.1f} min" + (f", FAILED (exit status {code})" if code else ""), flush=True)
         if code:
             failed.append(name)
@@ -103,8 +112,8 @@ def main(argv=None):
         print(f"not recorded: {', '.join(failed)} failed", file=sys.stderr)
         return 1
     if not args.dry_run:
-        results.record("tutorials", text, notes=f"{os.cpu_count()} CPUs; one tutorial at a time, each in a fresh "
-                                                 "process, quick mode, LENGTH 1")
+        notes = f"{os.cpu_count()} CPUs; one tutorial at a time, each in a fresh process, quick mode, LENGTH 1"
+        results.record("tutorials", text, command=results.script_command(__file__, argv), notes=notes)
     return 0
 
 
