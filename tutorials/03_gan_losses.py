@@ -226,17 +226,18 @@ quality score, not by the losses.
   same number of generator steps, one row per variant, one column per subset size;
   `comparison/losses.png`: their losses; `comparison/summary.md`: time and quality.
 
-Things to notice, in quick mode's pictures: DCGAN draws rough digits, a fair share of
-them readable, and LSGAN similar strokes on a grey ground; WGAN-GP, whose critic gives a
-useful gradient from the first step, draws thick, often readable digits; weight-clipped
-WGAN learns slowly (its critic is clipped flat, tutorial 4) and still draws a patterned
-texture with only hints of strokes; SAGAN, whose discriminator learns four times faster
-than its generator, draws no digits in a run this short and can collapse onto one
-pattern for every latent vector (tutorial 9 shows both). The Wasserstein variants do 5
-critic updates per generator update, so each of their steps takes several times longer
-(the `ms / step` column). Compare the two columns of one row for what five times fewer
-images do to a variant: in runs this short, for most variants not much. With short runs the ranking can
-change with the seed: that itself is a lesson about GANs. For a workshop,
+Things to notice, in quick mode's pictures: DCGAN and LSGAN draw rough but mostly
+readable digits in both columns; WGAN-GP, whose critic gives a useful gradient from the
+first step, draws the smoothest ones (and the lowest digits FID); weight-clipped WGAN
+learns slowly (its critic is clipped flat, tutorial 4) and is still a grid-like texture;
+SAGAN draws thick, rough digits. It does so at one learning rate for both networks: with
+its paper's two (the discriminator four times faster) the discriminator wins a run this
+short and every latent draws the same pattern (tutorial 9 explains the two rates). The
+Wasserstein variants make 5 critic updates per generator update, and SAGAN's attention
+and spectral normalization add many small operations, so their steps take several times
+longer (the `ms / step` column). Compare the two columns of one row for what five times
+fewer images do to a variant: in runs this short, not much (the digits FID a little
+higher). For a workshop,
 `tutorials/WORKSHOP.md` runs the same comparison from the command line.
 """
 
@@ -273,12 +274,12 @@ seconds, `tests/test_exercises.py` checks it.
    generator is content with an undecided discriminator.
 3. **What a step costs.** Before reading the summary table, *predict* each
    variant's `ms / step` as a multiple of DCGAN's. *Expected*: LSGAN about DCGAN's
-   (the same networks, another formula); the three others several times more: WGAN 3
-   to 4 times (five critic updates per step), WGAN-GP the dearest or level with SAGAN,
-   5 to 8 times (five critic updates, each with a second backward pass for the
-   penalty), SAGAN 2.5 to 6 times (one discriminator update, but attention and spectral
-   normalization add many small operations). The exact multiples change with the CPU,
-   with or without oneDNN, and with whatever else the machine is doing; the grouping
-   does not: LSGAN with DCGAN, the other three several times dearer. At equal *time*
-   instead of equal steps, the cheap losses would get that many more steps.
+   (the same networks, another formula); the three others several times more: WGAN 2
+   to 4 times (five critic updates per step), WGAN-GP 5 to 8 times (five critic
+   updates, each with a second backward pass for the penalty), SAGAN about as dear as
+   WGAN-GP (one discriminator update, but attention and spectral normalization add
+   many small operations). The exact multiples change with the CPU and with whatever
+   else the machine is doing; the grouping does not: LSGAN with DCGAN, the other three
+   several times dearer. At equal *time* instead of equal steps, the cheap losses would
+   get that many more steps.
 """
