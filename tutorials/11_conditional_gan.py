@@ -163,7 +163,7 @@ grid = gan.generate(80, seed=1)  # labels 0, 1, ..., 9, 0, 1, ...
 tutorial.save_grid(grid, f"{OUT}/class_grid.png", nrow=CLASSES)
 
 """
-Each column draws its digit, and the digits are clean, but look down a column: in quick
+Each column draws its digit, most of them readable, but look down a column: in quick
 mode the eight rows nearly repeat one image, whatever the latent. The generator has
 found one picture per class that its discriminator accepts: a collapse *within* each
 class (tutorial 5 showed the unconditional kind). In this short run, with its

@@ -186,9 +186,8 @@ What to expect:
 
 - this tutorial in quick mode (1,500 steps, on both CPU paths measured, with and without
   oneDNN): all four generators draw rough digits, many of them readable, and the four
-  scores are close. DiffAugment did not help at this length: its digits FID came out a
-  few points *worse* than the plain run's and its classifier confidence about the same.
-  The average (EMA) draws almost the same pictures as its generator, because after
+  scores are within a few points of digits FID of each other, the classifier's
+  confidence about the same: at this length DiffAugment makes no clear difference. The average (EMA) draws almost the same pictures as its generator, because after
   1,500 steps the ramp has only reached a decay of 0.994 (exercise 1): an average over
   the last couple of hundred steps;
 - after 3,000 steps with the settings of `keras-gans train` (latent 128),
