@@ -187,8 +187,9 @@ What to expect:
 - this tutorial in quick mode (1,500 steps, on both CPU paths measured, with and without
   oneDNN): all four generators draw rough digits, many of them readable, and the four
   scores are within a few points of digits FID of each other, the classifier's
-  confidence about the same: at this length DiffAugment makes no clear difference. The average (EMA) draws almost the same pictures as its generator, because after
-  1,500 steps the ramp has only reached a decay of 0.994 (exercise 1): an average over
+  confidence about the same: at this length DiffAugment makes no clear difference. The
+  average (EMA) draws almost the same pictures as its generator, because after 1,500 steps
+  the ramp has only reached a decay of 0.994 (exercise 1): an average over
   the last couple of hundred steps;
 - after 3,000 steps with the settings of `keras-gans train` (latent 128),
   `benchmarks/small_data.py` found the same: neither option made a measurable
@@ -230,8 +231,8 @@ seconds, `tests/test_exercises.py` checks it.
    square (half the side, `augment.CUTOUT_RATIO`), cut smaller where it leaves the image.
 3. **Five times the digits.** Set `num_images=5000` in `QUICK` (all the digits).
    *Predict*: do the scores get better, and does DiffAugment help more or less?
-   *Expected*: a little better or about the same (a few points of digits FID at
-   most), most for the DiffAugment runs, whose gap to the plain run narrows or closes.
+   *Expected*: about the same, within a few points of digits FID either way (the plain
+   run a little better, the DiffAugment runs no better), about the spread of one seed.
    In 1,500 steps the 1,000-digit runs see each digit 48 times and the 5,000-digit
    runs about 10 times, and in a run this short five times the data buys little. The small-data
    benchmark's 3,000 steps showed a larger gap (the table linked above).

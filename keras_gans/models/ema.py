@@ -8,6 +8,7 @@ the fixed inputs it does that with.
 """
 
 import keras
+import numpy as np
 from keras import ops
 
 from keras_gans.networks.conditional import is_conditional, labels_for, num_classes_of
@@ -80,10 +81,12 @@ def standing_statistics_inputs(generator, latent_dim):
     """The fixed input batches the statistics are recomputed from: latents of seeds 0, 1, ...
 
     Fixed, so the model's own sampler is not touched (a run trains the same whether or not
-    it samples) and `generate(seed=0)` twice gives the same images; a conditional generator
-    gets every class in turn.
+    it samples) and `generate(seed=0)` twice gives the same images; drawn by NumPy, because
+    `keras.random` draws other numbers on each backend, and a GAN saved under one backend must
+    draw the same images under another. A conditional generator gets every class in turn.
     """
-    batches = [keras.random.normal((STATISTICS_BATCH_SIZE, latent_dim), seed=i) for i in range(STATISTICS_BATCHES)]
+    batches = [ops.convert_to_tensor(np.random.default_rng(i).standard_normal((STATISTICS_BATCH_SIZE, latent_dim)),
+                                     "float32") for i in range(STATISTICS_BATCHES)]
     if is_conditional(generator):
         labels = ops.convert_to_tensor(labels_for(STATISTICS_BATCH_SIZE, None, num_classes_of(generator)))
         batches = [[latents, labels] for latents in batches]
