@@ -123,9 +123,8 @@ def main(argv=None):
     text = "\n".join(lines)
     print(text)
     if args.results:
-        results.record(results.section("default-run-settings", argv),
-                       f"Digits FID (1,000 samples, lower is better) after each number of training images, seed "
-                       f"{args.seed}.\n\n{text}", command=results.script_command(__file__, argv), readme=args.results)
+        heading = f"Digits FID (1,000 samples, lower is better) after each number of training images, seed {args.seed}."
+        results.record_run(__file__, "default-run-settings", f"{heading}\n\n{text}", argv, readme=args.results)
 
 
 if __name__ == "__main__":

@@ -100,8 +100,7 @@ def main(argv=None):
     table = "\n".join(lines)
     print("\n" + table)
     if args.results:
-        results.record(results.section("digits-fid-over-training", argv), table,
-                       command=results.script_command(__file__, argv), readme=args.results)
+        results.record_run(__file__, "digits-fid-over-training", table, argv, readme=args.results)
     plotting.plot_quality(history, "digits_fid", path=os.path.join(args.output, "digits_fid.png"),
                          label=args.model)
     gan.generator.save(os.path.join(args.output, "generator.keras"))

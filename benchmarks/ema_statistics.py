@@ -147,8 +147,7 @@ def main(argv=None):
              "(lower is better).\n\n" + markdown(scores, steps_per_epoch))
     print(table)
     if args.results:
-        results.record(results.section("ema-statistics", argv), table, command=results.script_command(__file__, argv),
-                       readme=args.results)
+        results.record_run(__file__, "ema-statistics", table, argv, readme=args.results)
     return scores
 
 

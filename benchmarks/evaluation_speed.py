@@ -97,8 +97,7 @@ def main(argv=None):
     table = "\n".join(lines)
     print("\n" + table)
     if args.results:
-        results.record(results.section("evaluation-speed", argv), table,
-                       command=results.script_command(__file__, argv), readme=args.results)
+        results.record_run(__file__, "evaluation-speed", table, argv, readme=args.results)
     return rows
 
 

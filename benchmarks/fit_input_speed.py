@@ -118,8 +118,7 @@ def main(argv=None):
             f"(1 min)\n\n{markdown_table(rows)}\n\n{markdown_table(summaries)}")
     print(text)
     if args.results:
-        results.record(results.section("fit-input-speed", argv), text, command=results.script_command(__file__, argv),
-                       readme=args.results)
+        results.record_run(__file__, "fit-input-speed", text, argv, readme=args.results)
     return rows, summaries
 
 

@@ -147,8 +147,7 @@ def main(argv=None):
     text = f"{machine}; {settings}; median of {args.windows} windows of {args.steps} steps\n\n{markdown_table(rows)}"
     print("\n" + text)
     if args.results:
-        results.record(results.section("loss-step-cost", argv), text, command=results.script_command(__file__, argv),
-                       readme=args.results)
+        results.record_run(__file__, "loss-step-cost", text, argv, readme=args.results)
     return rows
 
 

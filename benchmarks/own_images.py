@@ -112,8 +112,7 @@ def main(argv=None):
     text = f"{os.cpu_count()} cores, load average {load:.1f} before, {os.getloadavg()[0]:.1f} after (1 min)\n\n{table}"
     print("\n" + text)
     if args.results:
-        results.record(results.section("own-images", argv), text, command=results.script_command(__file__, argv),
-                       readme=args.results)
+        results.record_run(__file__, "own-images", text, argv, readme=args.results)
     return rows
 
 

@@ -97,8 +97,7 @@ def main(argv=None):
              "real vs real |\n|" + " --- |" * 7 + "\n" + line)
     print(table)
     if args.results:
-        results.record(results.section("quality-vs-anchor", argv), table,
-                       command=results.script_command(__file__, argv), readme=args.results)
+        results.record_run(__file__, "quality-vs-anchor", table, argv, readme=args.results)
 
 
 if __name__ == "__main__":

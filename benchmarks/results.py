@@ -103,6 +103,12 @@ def script_command(script, argv=None):
     return command_line([script, *measured_options(sys.argv[1:] if argv is None else argv)])
 
 
+def record_run(script, name, table, argv=None, readme=README, notes=""):
+    """`record` for a run of `script` with `argv`: its section name and its command, both without
+    the options of `PLACES` (`section`, `script_command`)."""
+    return record(section(name, argv), table, command=script_command(script, argv), notes=notes, readme=readme)
+
+
 def record(name, table, command=None, notes="", readme=README, log=None, kind=None):
     """Make `table` (Markdown) the current table of benchmark `name` for this CPU kind, and log the run.
 

@@ -166,7 +166,7 @@ def main(argv=None):
     print("slowest steps (step, epoch, seconds):", [(int(i) + 1, int(epochs[i]) + 1, round(float(steps[i]), 2))
                                                      for i in slow])
     if not args.no_record:
-        results.record(results.section("run-overhead", argv), table, command=results.script_command(__file__, argv))
+        results.record_run(__file__, "run-overhead", table, argv)
     return table
 
 

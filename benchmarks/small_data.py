@@ -150,8 +150,7 @@ def main(argv=None):
             f"Training times: {times}.\n\n{table}")
     print(text)
     if args.results:
-        results.record(results.section("small-data", argv), text, command=results.script_command(__file__, argv),
-                       readme=args.results)
+        results.record_run(__file__, "small-data", text, argv, readme=args.results)
     print(f"Samples in {picture}")
     return scores
 
@@ -184,8 +183,7 @@ def grey_color(args, argv, extractor, real_features, latents):
             + "\n".join(lines))
     print(text)
     if args.results:
-        results.record(results.section("small-data", argv), text, command=results.script_command(__file__, argv),
-                       readme=args.results)
+        results.record_run(__file__, "small-data", text, argv, readme=args.results)
     return scores
 
 

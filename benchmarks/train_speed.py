@@ -228,8 +228,7 @@ def main(argv=None):
                + (f"; {cpu_caps()}" if cpu_caps() else ""))
     print("\n" + table + "\n" + machine)
     if args.results:
-        results.record(results.section("train-speed", argv), table + "\n\n" + machine,
-                       command=results.script_command(__file__, argv), readme=args.results)
+        results.record_run(__file__, "train-speed", table + "\n\n" + machine, argv, readme=args.results)
     return rows
 
 

@@ -100,8 +100,7 @@ def main(argv=None):
     table = "\n".join(lines) + f"\n\nLargest difference between the two forms' outputs: {difference:.1e}."
     print(table)
     if args.results:
-        results.record(results.section("transposed-conv-forms", argv), table,
-                       command=results.script_command(__file__, argv), readme=args.results)
+        results.record_run(__file__, "transposed-conv-forms", table, argv, readme=args.results)
 
 
 if __name__ == "__main__":
