@@ -187,12 +187,14 @@ def compare(models=DEFAULT_MODELS, num_images=DEFAULT_NUM_IMAGES, steps=None, ou
     rates = _learning_rates(presets.COMPARE_LEARNING_RATES[mode] if learning_rates is None else learning_rates,
                             models)
     quality_fn, quality_label = _quality_function(quality, dataset, image_size, output_dir, seed)
+    # The same subset, in the same order, for every variant; repeated in `_train_one`'s fit, so
+    # that every run trains `steps` steps whatever the size of its subset.
+    subsets = {n: data.load(dataset, image_size=image_size, batch_size=preset.batch_size, num_images=n, seed=seed,
+                            **(data_options or {})) for n in num_images}
     if jit_compile == "auto":  # decided once, in the open: every run trains the same way
-        first = data.load(dataset, image_size=image_size, batch_size=preset.batch_size, num_images=num_images[0],
-                          seed=seed, **(data_options or {}))
         measured = runs.RunConfig(model=models[0], dataset=dataset, image_size=image_size, seed=seed,
                                   batch_size=preset.batch_size, latent_dim=preset.latent_dim, width=preset.width)
-        jit_compile = runs.choose_jit_compile(measured, first, steps=preset.steps,
+        jit_compile = runs.choose_jit_compile(measured, subsets[num_images[0]], steps=preset.steps,
                                               log=print if verbose else (lambda _: None))
     config = {"models": models, "num_images": num_images, "dataset": dataset, "image_size": image_size,
               "seed": seed, "quick": quick, "quality": quality_label if quality is not None else None,
@@ -208,11 +210,7 @@ def compare(models=DEFAULT_MODELS, num_images=DEFAULT_NUM_IMAGES, steps=None, ou
         claim_new_folder(output_dir, overwrite)
         files.write_json(os.path.join(output_dir, "config.json"), config)
         try:
-            for n in num_images:
-                # The same subset, in the same order, for every variant; repeated, so that
-                # every run trains `steps` steps whatever the size of its subset.
-                train_data = data.load(dataset, image_size=image_size, batch_size=preset.batch_size,
-                                       num_images=n, seed=seed, **(data_options or {}))
+            for n, train_data in subsets.items():
                 for name in models:
                     run_dir = os.path.join(output_dir, f"{name}_{n}")
                     run_config = {**config, "model": name, "num_images": n}
